@@ -1,0 +1,40 @@
+# outsend — everything a fresh machine needs goes through these targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PACKAGES := libs/contracts libs/platform libs/runner \
+            services/auth services/jobs services/gateway services/enrichers \
+            services/scraper services/pipeline-coordinator services/veille deploy
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint typecheck bench clean
+
+## make run: install what is missing, start NATS + Postgres + every service, print the URL
+run: install
+	$(BIN)/outsend run
+
+## make test: the same set-up, then the whole test suite
+test: install
+	$(BIN)/pytest
+
+install: $(STAMP)
+
+$(STAMP): $(addsuffix /pyproject.toml,$(PACKAGES)) requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --python $(BIN)/python --quiet $(addprefix -e ,$(PACKAGES)) -r requirements-dev.txt
+	@touch $@
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy libs/contracts/outsend_contracts libs/platform/outsend_platform libs/runner/outsend_runner
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .outsend

@@ -1,0 +1,1 @@
+"""Operating outsend: start the infrastructure and the services, supervise them, rebuild views."""

@@ -1,0 +1,45 @@
+"""``outsend``: the operator's command.
+
+    outsend run                      start everything on this machine (what ``make run`` does)
+    outsend infra                    start only NATS and Postgres, print their URLs
+    outsend projections rebuild      drop every read model and replay it from the event log
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+from outsend_deploy.local import LocalPlatform
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="outsend")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start NATS, Postgres and every service")
+    commands.add_parser("infra", help="start only NATS and Postgres")
+    projections = commands.add_parser("projections", help="read models")
+    projections.add_argument("action", choices=["rebuild"])
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        LocalPlatform.from_env().run_forever()
+    elif args.command == "infra":
+        LocalPlatform.from_env().run_forever(services=False)
+    else:
+        sys.exit(rebuild_projections())
+
+
+PROJECTION_OWNERS = ("outsend_jobs",)
+"""Services whose read models are projections of the event log."""
+
+
+def rebuild_projections() -> int:
+    """Each owning service rebuilds its own views (``python -m <service> rebuild-projections``)."""
+    env = LocalPlatform.from_env().connection_env()
+    for package in PROJECTION_OWNERS:
+        result = subprocess.run([sys.executable, "-m", package, "rebuild-projections"], env={**os.environ, **env})
+        if result.returncode != 0:
+            return result.returncode
+    return 0

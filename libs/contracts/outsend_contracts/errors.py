@@ -1,0 +1,71 @@
+"""Every user-facing error message, in French as the documentation writes them.
+
+Services raise :class:`DomainError` with one of these; the gateway turns it into
+``{"detail": ...}`` with its status code.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+
+class DomainError(Exception):
+    """A refusal the user should see: an HTTP status and a French ``detail``."""
+
+    def __init__(self, status: int, detail: Any, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.headers = headers or {}
+
+
+# --- generic -------------------------------------------------------------------------------------
+NOT_AUTHENTICATED: Final = "Non authentifié"
+FORBIDDEN: Final = "Accès refusé"
+ACCOUNT_INACTIVE: Final = "Compte désactivé"
+EMAIL_NOT_VERIFIED: Final = "Adresse email non vérifiée : confirme-la avant de lancer un job"
+MALFORMED_JSON: Final = "Requête invalide : JSON mal formé"
+BODY_TOO_LARGE: Final = "Requête trop volumineuse (max {max_mb} Mo)"
+VALIDATION_FAILED: Final = "Requête invalide"
+SERVICE_UNAVAILABLE: Final = "Service temporairement indisponible, réessaie dans un instant"
+RATE_LIMITED: Final = "Trop de tentatives. Réessaie dans {seconds} secondes."
+
+# --- auth ----------------------------------------------------------------------------------------
+CAPTCHA_INVALID: Final = "Captcha invalide. Réessaie."
+INVITATION_INVALID: Final = "Code invitation invalide"
+EMAIL_EXISTS: Final = "Email existe déjà"
+BAD_CREDENTIALS: Final = "Email ou mot de passe incorrect"
+RESET_LINK_INVALID: Final = "Lien invalide ou expiré"
+CURRENT_PASSWORD_WRONG: Final = "Mot de passe actuel incorrect"
+NEW_PASSWORD_SAME: Final = "Le nouveau mot de passe doit être différent de l'actuel"
+VERIFY_LINK_INVALID: Final = "Lien de vérification invalide ou expiré"
+DELETE_CONFIRMATION_WRONG: Final = "Confirmation email incorrecte"
+RESPONSIBILITY_REQUIRED: Final = "Tu dois accepter la charte d'utilisation"
+PASSWORD_RULES: Final = "Le mot de passe doit faire 8 à 128 caractères et contenir une lettre et un chiffre ou symbole"
+
+# --- jobs ----------------------------------------------------------------------------------------
+JOB_NOT_FOUND: Final = "Job introuvable"
+UNKNOWN_MODULE: Final = "Module inconnu : {slug}"
+MODULE_NOT_LAUNCHABLE: Final = "Le module « {slug} » ne se lance pas comme un job ({stage})"
+MODULE_NO_WORKER: Final = "Le module « {slug} » n'est pas encore disponible : aucun worker ne l'exécute pour le moment"
+MODULE_ALPHA_FROZEN: Final = "Le module « {slug} » est indisponible pendant l'alpha"
+MODULE_NEEDS_ITEMS: Final = "Ce module attend des « items » ou un « source_job_id »"
+NO_SITE_WEB: Final = "Aucun établissement avec site web"
+NO_REQUIRED_COLUMN: Final = "Aucune ligne ne contient la colonne « {column} » (noms acceptés : {aliases})"
+EMAIL_MODE_INVALID: Final = "Mode email invalide : {mode} (attendu: normal | deep)"
+DEEP_REQUIRES_NORMAL: Final = (
+    "Le mode Deep Extract n'est dispo qu'après une extraction normale terminée sur la même source "
+    "(source_job_id d'un job emails en mode normal)"
+)
+QUOTA_EXCEEDED: Final = "Quota dépassé : {cost:.3f} EF demandés, maximum {limit:.1f} EF par job"
+SOURCE_JOB_NOT_DONE: Final = "Le job source n'est pas terminé"
+SOURCE_JOB_NO_OUTPUT: Final = "Le job source n'a pas de résultat réutilisable"
+JOB_ALREADY_TERMINAL: Final = "Job déjà terminé"
+JOB_RUNNING_CANNOT_DELETE: Final = "Job en cours : annule-le avant de le supprimer"
+JOB_NOT_RESUMABLE: Final = "Job non reprenable : seul un scrap annulé ou en échec, non terminé, peut reprendre"
+JOB_NOT_DONE: Final = "Job pas encore terminé"
+JOB_NO_REUSABLE_OUTPUT: Final = "Ce type de job n'a pas de résultat réutilisable"
+RESULT_GONE: Final = "Résultat expiré ou indisponible"
+UNSUPPORTED_FORMAT: Final = "Format non supporté : {format} (attendu: csv | json | xlsx)"
+JOB_TIMED_OUT: Final = "Durée maximale dépassée (6 heures)"
+ROW_LIMIT: Final = "Entre 1 et {max_items} items par job"

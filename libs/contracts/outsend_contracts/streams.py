@@ -1,0 +1,92 @@
+"""Stream and consumer declarations, the one place they are configured.
+
+Services call ``outsend_platform.nats.ensure_streams`` with these at start-up; a declaration
+that changed is applied explicitly (JetStream keeps an existing consumer's config otherwise).
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from outsend_contracts import subjects
+
+DAY = 24 * 3600
+
+
+class StreamSpec(msgspec.Struct, frozen=True):
+    name: str
+    subjects: tuple[str, ...]
+    retention: str  # "limits" | "workqueue"
+    duplicate_window_seconds: float = 120.0
+    max_msg_size: int = 8 * 1024 * 1024
+
+
+class ConsumerSpec(msgspec.Struct, frozen=True):
+    stream: str
+    durable: str
+    filter_subjects: tuple[str, ...]
+    ack_wait_seconds: float = 30.0
+    max_ack_pending: int = 1000
+    max_deliver: int = -1
+
+
+class ObjectStoreSpec(msgspec.Struct, frozen=True):
+    bucket: str
+    ttl_seconds: float | None
+
+
+class KeyValueSpec(msgspec.Struct, frozen=True):
+    bucket: str
+    ttl_seconds: float | None = None
+    history: int = 1
+
+
+COMMANDS = StreamSpec(name="COMMANDS", subjects=("cmd.>",), retention="workqueue")
+EVENTS = StreamSpec(name="EVENTS", subjects=(subjects.EVT_ALL,), retention="limits")
+WORK = StreamSpec(
+    name="WORK",
+    subjects=(subjects.WORK_ALL,),
+    retention="workqueue",
+    duplicate_window_seconds=6 * 3600,  # a work order re-sent after a jobs-service restart is not run twice
+)
+
+ALL_STREAMS = (COMMANDS, EVENTS, WORK)
+
+RESULTS_STORE = ObjectStoreSpec(bucket=subjects.OBJ_RESULTS, ttl_seconds=None)
+"""Result files; retention (7 days after the terminal state) is enforced by the jobs service."""
+INPUTS_STORE = ObjectStoreSpec(bucket=subjects.OBJ_INPUTS, ttl_seconds=None)
+WORKERS_KV = KeyValueSpec(bucket=subjects.KV_WORKERS)
+
+ALL_OBJECT_STORES = (RESULTS_STORE, INPUTS_STORE)
+ALL_KEY_VALUES = (WORKERS_KV,)
+
+
+def command_consumer(service: str) -> ConsumerSpec:
+    """The single durable consumer through which a service handles its commands."""
+    return ConsumerSpec(
+        stream=COMMANDS.name,
+        durable=f"{service}-commands",
+        filter_subjects=(subjects.cmd_all(service),),
+        ack_wait_seconds=30.0,
+    )
+
+
+def projection_consumer(name: str, *filters: str) -> ConsumerSpec:
+    return ConsumerSpec(stream=EVENTS.name, durable=f"projection-{name}", filter_subjects=filters)
+
+
+def work_consumer(
+    service: str, lane: str, modules: tuple[str, ...], *, ack_wait_seconds: float, max_ack_pending: int
+) -> ConsumerSpec:
+    """One consumer per (worker service, lane).
+
+    The proxy lane is declared with ``max_ack_pending=1`` so that one worker at a time holds
+    proxy-lane work, even if admission in the jobs service were ever wrong.
+    """
+    return ConsumerSpec(
+        stream=WORK.name,
+        durable=f"{service}-{lane}",
+        filter_subjects=tuple(subjects.work(lane, module) for module in modules),
+        ack_wait_seconds=ack_wait_seconds,
+        max_ack_pending=max_ack_pending,
+    )

@@ -1,0 +1,123 @@
+"""Connecting to NATS and declaring JetStream resources from ``outsend_contracts.streams``."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import nats
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from nats.js import api as js_api
+from nats.js.errors import BucketNotFoundError, NotFoundError
+
+from outsend_contracts import streams
+from outsend_platform.logging import get_logger
+
+log = get_logger(__name__)
+
+_RETENTION = {"limits": js_api.RetentionPolicy.LIMITS, "workqueue": js_api.RetentionPolicy.WORK_QUEUE}
+
+
+@dataclass
+class Broker:
+    nc: Client
+    js: JetStreamContext
+
+    async def close(self) -> None:
+        if not self.nc.is_closed:
+            await self.nc.drain()
+
+
+async def connect(url: str, name: str) -> Broker:
+    """Connect and keep reconnecting forever: a broker restart must not end a service."""
+
+    async def on_disconnect() -> None:
+        log.warning("nats.disconnected")
+
+    async def on_reconnect() -> None:
+        log.info("nats.reconnected")
+
+    async def on_error(error: Exception) -> None:
+        log.warning("nats.error", error=repr(error))
+
+    nc = await nats.connect(
+        url,
+        name=f"outsend-{name}",
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        connect_timeout=5,
+        disconnected_cb=on_disconnect,
+        reconnected_cb=on_reconnect,
+        error_cb=on_error,
+    )
+    return Broker(nc=nc, js=nc.jetstream(timeout=10))
+
+
+async def ensure_resources(js: JetStreamContext) -> None:
+    """Create or update every stream, object store and KV bucket; safe to run concurrently."""
+    for spec in streams.ALL_STREAMS:
+        await _ensure_stream(js, spec)
+    for store in streams.ALL_OBJECT_STORES:
+        await _ensure_object_store(js, store)
+    for kv in streams.ALL_KEY_VALUES:
+        await _ensure_key_value(js, kv)
+
+
+async def _ensure_stream(js: JetStreamContext, spec: streams.StreamSpec) -> None:
+    config = js_api.StreamConfig(
+        name=spec.name,
+        subjects=list(spec.subjects),
+        retention=_RETENTION[spec.retention],
+        storage=js_api.StorageType.FILE,
+        duplicate_window=spec.duplicate_window_seconds,
+        max_msg_size=spec.max_msg_size,
+    )
+    try:
+        await js.stream_info(spec.name)
+    except NotFoundError:
+        try:
+            await js.add_stream(config)
+            return
+        except Exception:  # another service created it meanwhile
+            await asyncio.sleep(0.1)
+    await js.update_stream(config)
+
+
+async def _ensure_object_store(js: JetStreamContext, spec: streams.ObjectStoreSpec) -> None:
+    try:
+        await js.object_store(spec.bucket)
+    except (BucketNotFoundError, NotFoundError):
+        config = js_api.ObjectStoreConfig(bucket=spec.bucket, ttl=spec.ttl_seconds, storage=js_api.StorageType.FILE)
+        try:
+            await js.create_object_store(spec.bucket, config=config)
+        except Exception:
+            await js.object_store(spec.bucket)
+
+
+async def _ensure_key_value(js: JetStreamContext, spec: streams.KeyValueSpec) -> None:
+    try:
+        await js.key_value(spec.bucket)
+    except (BucketNotFoundError, NotFoundError):
+        config = js_api.KeyValueConfig(bucket=spec.bucket, ttl=spec.ttl_seconds, history=spec.history)
+        try:
+            await js.create_key_value(config)
+        except Exception:
+            await js.key_value(spec.bucket)
+
+
+async def ensure_consumer(js: JetStreamContext, spec: streams.ConsumerSpec) -> None:
+    """Create the durable consumer, or apply a changed declaration to the existing one."""
+    filters = list(spec.filter_subjects)
+    config = js_api.ConsumerConfig(
+        durable_name=spec.durable,
+        name=spec.durable,
+        ack_policy=js_api.AckPolicy.EXPLICIT,
+        deliver_policy=js_api.DeliverPolicy.ALL,
+        ack_wait=spec.ack_wait_seconds,
+        max_ack_pending=spec.max_ack_pending,
+        max_deliver=spec.max_deliver,
+        filter_subject=filters[0] if len(filters) == 1 else None,
+        filter_subjects=filters if len(filters) > 1 else None,
+    )
+    await js.add_consumer(spec.stream, config=config)

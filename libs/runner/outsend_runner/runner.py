@@ -1,0 +1,272 @@
+"""Running one job of one module, from its work order to its terminal event."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import msgspec
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+
+from outsend_contracts import errors, subjects
+from outsend_contracts.aliases import missing_column_message
+from outsend_contracts.clock import utc_now
+from outsend_contracts.jobs import events as ev
+from outsend_contracts.jobs.commands import WorkOrder
+from outsend_contracts.jobs.state import JobState
+from outsend_contracts.resultfile import encode_csv, result_object
+from outsend_platform.eventstore import EventStore
+from outsend_platform.logging import get_logger
+from outsend_platform.objects import ObjectStorage
+from outsend_runner.checkpoints import NO_OUTPUT, Checkpoints, RowRecord
+from outsend_runner.journal import JobJournal, load_job
+from outsend_runner.module import JobContext, JobFailure, Module, RowError, RowModule, TableModule
+from outsend_runner.table import Table, cell, read_csv
+
+log = get_logger(__name__)
+
+FLUSH_EVERY = 0.5
+FLUSH_ROWS = 250
+ROW_TIMEOUT = 120.0
+MAX_DELIVERIES = 5
+"""After this many attempts an unexpected error fails the job instead of retrying it."""
+STOP_EVENTS = frozenset({"cancel_requested", "cancelled", "failed", "deleted", "expired"})
+
+
+class JobRunner:
+    def __init__(
+        self,
+        nc: Client,
+        store: EventStore,
+        objects: ObjectStorage,
+        checkpoints: Checkpoints,
+        modules: Mapping[str, Module],
+        resources: dict[str, Any] | None = None,
+    ) -> None:
+        self._nc = nc
+        self._store = store
+        self._objects = objects
+        self._checkpoints = checkpoints
+        self._modules = modules
+        self._resources = resources or {}
+
+    async def run(self, order: WorkOrder, deliveries: int = 1) -> None:
+        state = await load_job(self._store, order.job_id)
+        if state is None or state.status.terminal:
+            await self._checkpoints.forget(order.job_id)
+            return
+        journal = JobJournal(self._store, order.job_id)
+        context = JobContext(
+            job_id=order.job_id,
+            job_type=order.job_type,
+            user_id=order.user_id,
+            options=order.params,
+            journal=journal,
+            objects=self._objects,
+            input_object=order.input_object,
+            source_job_id=order.source_job_id,
+            resources=self._resources,
+        )
+        stop = asyncio.Event()
+        if state.cancel_requested:
+            stop.set()
+        watch = await self._nc.subscribe(subjects.job_events(order.job_id), cb=_stop_on(stop))
+        try:
+            await self._execute(self._modules[order.job_type], state, context, stop)
+        except JobFailure as failure:
+            await self._fail(context, str(failure))
+        except Exception as error:
+            if deliveries < MAX_DELIVERIES:
+                raise
+            log.exception("runner.giving_up", job_id=order.job_id)
+            await self._fail(context, f"Erreur interne du worker ({type(error).__name__})")
+        finally:
+            with contextlib.suppress(Exception):
+                await watch.unsubscribe()
+
+    async def _execute(self, module: Module, state: JobState, context: JobContext, stop: asyncio.Event) -> None:
+        already = await self._checkpoints.counts(context.job_id)
+        if already.processed:
+            await context.log(f"Reprise après interruption : {already.processed} lignes déjà traitées")
+        if isinstance(module, TableModule):
+            source = None if module.spec.slug == "import" else await self._input(context)
+            output = await module.transform(source, context)
+            await self._finish(context, output.columns, output.rows, errors=0, stop=stop)
+            return
+        assert isinstance(module, RowModule)
+        table = self._usable_rows(module, await self._input(context), context)
+        await self._process_rows(module, table, context, stop, state)
+        columns, rows, error_count = await self._assemble(module, table, context.job_id)
+        await self._finish(context, columns, rows, errors=error_count, stop=stop)
+
+    # --- input -----------------------------------------------------------------------------------
+    async def _input(self, context: JobContext) -> Table:
+        if context.input_object:
+            data = await self._objects.get(subjects.OBJ_INPUTS, context.input_object)
+            if data is None:
+                raise JobFailure(errors.RESULT_GONE)
+            return Table.from_items(msgspec.json.decode(data))
+        if context.source_job_id:
+            data = await self._objects.get(subjects.OBJ_RESULTS, result_object(context.source_job_id))
+            if data is None:
+                raise JobFailure(errors.RESULT_GONE)
+            return read_csv(data)
+        raise JobFailure(errors.MODULE_NEEDS_ITEMS)
+
+    def _usable_rows(self, module: RowModule, table: Table, context: JobContext) -> Table:
+        """Say which columns were matched; drop rows lacking a column the module needs."""
+        if notice := table.mapping.notice():
+            context.note(notice)
+        if not module.spec.drops_rows_without_needs or not module.spec.needs:
+            return table
+        kept = [row for row in table.rows if all(table.value(row, need) for need in module.spec.needs)]
+        if not kept:
+            need = next(need for need in module.spec.needs if not any(table.value(row, need) for row in table.rows))
+            raise JobFailure(missing_column_message(need))
+        if dropped := len(table.rows) - len(kept):
+            context.note(f"{dropped} ligne(s) ignorée(s) : {', '.join(module.spec.needs)} vide.")
+        return Table(table.columns, kept)
+
+    # --- rows ------------------------------------------------------------------------------------
+    async def _process_rows(
+        self, module: RowModule, table: Table, context: JobContext, stop: asyncio.Event, state: JobState
+    ) -> None:
+        done = await self._checkpoints.processed_indices(context.job_id)
+        todo = iter([index for index in range(len(table.rows)) if index not in done])
+        buffer: list[RowRecord] = []
+        failures: Counter[str] = Counter()
+        planned = len(table.rows)
+        notice = " ".join(context.notices) or None
+
+        async def flush(force: bool = False) -> None:
+            records, buffer[:] = list(buffer), []
+            await self._checkpoints.save(context.job_id, records)
+            counts = await self._checkpoints.counts(context.job_id)
+            await context.journal.progress(
+                processed=counts.processed,
+                planned=planned,
+                results=counts.results,
+                errors=counts.errors,
+                started=state.started_at,
+                notice=notice,
+                force=force,
+            )
+
+        async def worker() -> None:
+            for index in todo:
+                if stop.is_set():
+                    return
+                buffer.extend(await self._process_one(module, table, index, context, failures))
+                if len(buffer) >= FLUSH_ROWS:
+                    await flush()
+
+        async def flusher() -> None:
+            while True:
+                await asyncio.sleep(FLUSH_EVERY)
+                await flush()
+
+        await module.open(context)
+        ticker = asyncio.create_task(flusher())
+        try:
+            await asyncio.gather(*(worker() for _ in range(module.concurrency)))
+        finally:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+            await module.close(context)
+        await flush(force=True)
+        for reason, count in failures.most_common(5):
+            await context.log(f"{count} ligne(s) en erreur : {reason}", "warn")
+
+    async def _process_one(
+        self, module: RowModule, table: Table, index: int, context: JobContext, failures: Counter[str]
+    ) -> list[RowRecord]:
+        try:
+            produced = await asyncio.wait_for(module.process(table, table.rows[index], context), ROW_TIMEOUT)
+        except (RowError, asyncio.TimeoutError) as error:
+            failures[str(error) or type(error).__name__] += 1
+            return [RowRecord(index, 0, {}, failed=True, counted=False)]
+        if not produced:
+            return [RowRecord(index, NO_OUTPUT, {}, counted=False)]
+        records = []
+        for part, values in enumerate(produced):
+            data = {key: cell(value) for key, value in values.items()}
+            records.append(RowRecord(index, part, data, counted=module.counts_as_result(data)))
+        return records
+
+    async def _assemble(self, module: RowModule, table: Table, job_id: str) -> tuple[list[str], list[dict[str, str]], int]:
+        """Input rows in order, each with its module columns appended (the column guarantee)."""
+        records = await self._checkpoints.records(job_id)
+        columns = list(table.columns)
+        for column in _produced_columns(module, records):
+            if column not in columns:
+                columns.append(column)
+        rows: list[dict[str, str]] = []
+        errors = 0
+        for record in records:
+            if record.part == NO_OUTPUT or record.index >= len(table.rows):
+                continue
+            errors += record.failed
+            rows.append({**table.rows[record.index], **record.data})
+        return columns, rows, errors
+
+    # --- the end ---------------------------------------------------------------------------------
+    async def _finish(
+        self, context: JobContext, columns: list[str], rows: list[dict[str, str]], *, errors: int, stop: asyncio.Event
+    ) -> None:
+        output = _output_name(context) if rows or not stop.is_set() else None
+        if output is not None:
+            await self._objects.put(subjects.OBJ_RESULTS, result_object(context.job_id), encode_csv(columns, rows))
+        notice = " ".join(context.notices) or None
+        results = await self._result_count(context, rows)
+
+        def decide(state: JobState) -> ev.JobEvent:
+            if state.cancel_requested:
+                return ev.JobCancelled(at=utc_now(), results_count=results, error_count=errors, output_filename=output)
+            return ev.JobDone(
+                at=utc_now(),
+                results_count=results,
+                error_count=errors,
+                processed=max(state.grid_points_count, len(rows)),
+                output_filename=output,
+                notice=notice,
+            )
+
+        await context.journal.finish(decide)
+        await self._checkpoints.forget(context.job_id)
+
+    async def _result_count(self, context: JobContext, rows: list[dict[str, str]]) -> int:
+        counts = await self._checkpoints.counts(context.job_id)
+        return counts.results if counts.processed else len(rows)
+
+    async def _fail(self, context: JobContext, message: str) -> None:
+        await context.log(message, "error")
+        counts = await self._checkpoints.counts(context.job_id)
+        await context.journal.finish(
+            lambda _: ev.JobFailed(
+                at=utc_now(), error_message=message, results_count=counts.results, error_count=counts.errors
+            )
+        )
+        await self._checkpoints.forget(context.job_id)
+
+
+def _produced_columns(module: RowModule, records: list[RowRecord]) -> Iterator[str]:
+    yield from module.spec.produces
+    for record in records:
+        yield from record.data
+
+
+def _output_name(context: JobContext) -> str:
+    return f"results_{context.job_type}_{context.job_id.removeprefix('j_').lower()}.csv"
+
+
+def _stop_on(stop: asyncio.Event) -> Any:
+    async def callback(message: Msg) -> None:
+        if subjects.event_name_from_subject(message.subject) in STOP_EVENTS:
+            stop.set()
+
+    return callback

@@ -1,0 +1,72 @@
+"""Serving modules: one consumer per lane, each work order run by the runner."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Coroutine, Sequence
+from typing import Any
+
+import msgspec
+from nats.aio.msg import Msg
+
+from outsend_contracts import streams, subjects
+from outsend_contracts.jobs.commands import WorkOrder
+from outsend_contracts.registry import Lane
+from outsend_platform.consumer import consume, kept_alive
+from outsend_platform.eventstore import EventStore
+from outsend_platform.logging import get_logger
+from outsend_platform.objects import ObjectStorage
+from outsend_platform.service import Runtime
+from outsend_platform.tracing import consumer_span
+from outsend_runner.checkpoints import Checkpoints
+from outsend_runner.module import Module
+from outsend_runner.runner import JobRunner
+
+log = get_logger(__name__)
+
+LANE_SLOTS = {Lane.MULTI_PROXY: 1, Lane.PARALLEL: 6}
+_work_orders = msgspec.json.Decoder(WorkOrder)
+
+
+async def serve_modules(
+    runtime: Runtime, modules: Sequence[Module], resources: dict[str, Any] | None = None
+) -> list[Coroutine[Any, Any, None]]:
+    """Announce the modules, then return one consuming loop per lane they run on."""
+    js = runtime.broker.js
+    checkpoints = Checkpoints(runtime.db)
+    await checkpoints.setup()
+    runner = JobRunner(
+        runtime.broker.nc,
+        EventStore(js),
+        ObjectStorage(js),
+        checkpoints,
+        {module.slug: module for module in modules},
+        resources,
+    )
+    workers = await js.key_value(subjects.KV_WORKERS)
+    by_lane: dict[Lane, list[str]] = defaultdict(list)
+    for module in modules:
+        assert module.spec.lane is not None, module.slug
+        by_lane[module.spec.lane].append(module.slug)
+        await workers.put(module.slug, runtime.name.encode())
+    ack_wait = runtime.settings.work_ack_wait
+
+    async def handle(message: Msg) -> None:
+        order = _work_orders.decode(message.data)
+        with consumer_span("run job", message.headers, **{"job.id": order.job_id, "job.type": order.job_type}):
+            async with kept_alive(message, every=ack_wait / 3):
+                await runner.run(order, deliveries=message.metadata.num_delivered)
+        await message.ack()
+
+    return [
+        consume(
+            js,
+            streams.work_consumer(
+                runtime.name, lane.value, tuple(slugs), ack_wait_seconds=ack_wait, max_ack_pending=LANE_SLOTS[lane]
+            ),
+            handle,
+            concurrency=LANE_SLOTS[lane],
+            stop=runtime.stop,
+        )
+        for lane, slugs in by_lane.items()
+    ]

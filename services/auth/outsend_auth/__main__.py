@@ -1,0 +1,3 @@
+from outsend_auth.main import main
+
+main()

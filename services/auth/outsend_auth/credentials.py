@@ -1,0 +1,56 @@
+"""Passwords, tokens and signed cookies (no I/O)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+_DUMMY_HASH = _hasher.hash("not-a-real-password-0")
+
+
+def password_acceptable(password: str, *, max_length: int = 128) -> bool:
+    """8 to ``max_length`` characters, at least one letter and one digit or symbol."""
+    if not 8 <= len(password) <= max_length:
+        return False
+    has_letter = any(char.isalpha() for char in password)
+    has_digit_or_symbol = any(not char.isalpha() and not char.isspace() for char in password)
+    return has_letter and has_digit_or_symbol
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Constant work whether or not the account exists (a dummy hash is checked instead)."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def sign(secret: str, token: str) -> str:
+    """The cookie value: the token and its HMAC, so forged cookies are refused before any lookup."""
+    mac = hmac.new(secret.encode(), token.encode(), hashlib.sha256).digest()[:16]
+    return f"{token}.{base64.urlsafe_b64encode(mac).decode().rstrip('=')}"
+
+
+def unsign(secret: str, cookie: str) -> str | None:
+    token, _, _ = cookie.rpartition(".")
+    if not token or not hmac.compare_digest(sign(secret, token), cookie):
+        return None
+    return token

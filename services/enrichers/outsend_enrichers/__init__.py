@@ -1,0 +1,1 @@
+"""The enrichers service: item-driven modules on the module runner."""

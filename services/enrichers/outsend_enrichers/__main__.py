@@ -1,0 +1,3 @@
+from outsend_enrichers.main import main
+
+main()

@@ -1,0 +1,25 @@
+"""Wiring of the enrichers service."""
+
+from __future__ import annotations
+
+from collections.abc import Coroutine
+from typing import Any
+
+from outsend_enrichers.fetch import Fetcher
+from outsend_enrichers.modules import MODULES
+from outsend_platform.service import Runtime, run_service
+from outsend_runner.worker import serve_modules
+
+
+async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
+    fetcher = Fetcher.from_env()
+
+    async def close_fetcher() -> None:
+        await runtime.stop.wait()
+        await fetcher.close()
+
+    return [*await serve_modules(runtime, MODULES, {"fetcher": fetcher}), close_fetcher()]
+
+
+def main() -> None:
+    run_service("enrichers", setup, schema="enrichers")

@@ -1,0 +1,195 @@
+"""``import``: bring a CSV (pasted, a public spreadsheet URL, or a previous job) in as places.
+
+Delimiter (comma, semicolon, tab) and encoding (UTF-8, with or without BOM, else cp1252) are
+detected; headers are matched to canonical columns through the alias table; a file without a
+header has its columns inferred from their content. The ``notice`` says what was done.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from urllib.parse import parse_qs, urlsplit
+
+import phonenumbers
+
+from outsend_contracts import errors, registry, subjects
+from outsend_contracts.aliases import canonical_name
+from outsend_contracts.resultfile import result_object
+from outsend_enrichers.fetch import Fetcher, FetchError
+from outsend_runner.module import JobContext, JobFailure, TableModule
+from outsend_runner.table import Table, read_csv
+
+DELIMITERS = (";", ",", "\t")
+NOTHING_TO_IMPORT = "Aucune ligne à importer"
+_EMAIL = re.compile(r"^[\w.+'-]+@[\w-]+(\.[\w-]+)+$")
+_URL = re.compile(r"^(https?://|www\.)\S+$|^[\w-]+(\.[\w-]+)*\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
+_MAPS = re.compile(r"google\.[a-z.]+/maps|maps\.app\.goo\.gl|goo\.gl/maps", re.IGNORECASE)
+_POSTAL = re.compile(r"^\d{5}$")
+_RATING = re.compile(r"^[0-5]([.,]\d)?$")
+_STREET = re.compile(r"\d.*\b(rue|avenue|av\.?|bd|boulevard|place|chemin|route|allée|impasse|quai|cours)\b", re.I)
+
+
+def decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the same, largest number of cells."""
+    lines = [line for line in text.splitlines()[:30] if line.strip()]
+
+    def score(delimiter: str) -> tuple[int, int]:
+        counts = Counter(len(next(csv.reader([line], delimiter=delimiter))) for line in lines)
+        width, frequency = counts.most_common(1)[0] if counts else (1, 0)
+        return (frequency if width > 1 else 0, width)
+
+    return max(DELIMITERS, key=score)
+
+
+def _kind(value: str) -> str | None:
+    text = value.strip()
+    if _EMAIL.match(text):
+        return "email"
+    if _MAPS.search(text):
+        return "lien_google_maps"
+    if _URL.match(text):
+        return "site_web"
+    if _POSTAL.match(text):
+        return "code_postal"
+    if _RATING.match(text):
+        return "note"
+    if _STREET.search(text):
+        return "adresse"
+    if sum(char.isdigit() for char in text) >= 9:
+        try:
+            if phonenumbers.is_possible_number(phonenumbers.parse(text, "FR")):
+                return "telephone"
+        except phonenumbers.NumberParseException:
+            pass
+    return None
+
+
+def infer_columns(records: list[list[str]]) -> list[str]:
+    """Names for a header-less file's columns, from what ≥ 80 % of their values look like."""
+    width = max(len(record) for record in records)
+    names: list[str] = []
+    for index in range(width):
+        values = [record[index] for record in records if index < len(record) and record[index].strip()]
+        kinds = Counter(_kind(value) for value in values)
+        kind, count = kinds.most_common(1)[0] if kinds else (None, 0)
+        if kind is not None and count >= 0.8 * len(values) and kind not in names:
+            names.append(kind)
+        elif "nom" not in names and values:
+            names.append("nom")
+        else:
+            names.append(f"colonne_{index + 1}")
+    return names
+
+
+def looks_like_header(first: list[str], rest: list[list[str]]) -> bool:
+    if any(canonical_name(cell) for cell in first if cell.strip()):
+        return True
+    first_has_data = any(_kind(cell) for cell in first)
+    rest_has_data = any(_kind(cell) for record in rest[:20] for cell in record)
+    return not first_has_data and rest_has_data
+
+
+def parse_table(data: bytes) -> tuple[Table, list[str]]:
+    """Rows of a pasted or downloaded CSV, columns renamed to canonical names; plus notices."""
+    text = decode(data)
+    delimiter = sniff_delimiter(text)
+    records = [record for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if any(c.strip() for c in record)]
+    if not records:
+        raise JobFailure(NOTHING_TO_IMPORT)
+    notices: list[str] = []
+    if looks_like_header(records[0], records[1:]):
+        headers, body = [cell.strip() or f"colonne_{i + 1}" for i, cell in enumerate(records[0])], records[1:]
+        columns, renamed = _canonical_headers(headers)
+        if renamed:
+            notices.append("Colonnes reconnues : " + ", ".join(f"« {a} » → {b}" for a, b in renamed) + ".")
+        kept = [name for name in columns if canonical_name(name) is None]
+        if kept:
+            notices.append("Colonnes gardées telles quelles : " + ", ".join(kept) + ".")
+    else:
+        columns, body = infer_columns(records), records
+        guessed = ", ".join(f"{index + 1} → {name}" for index, name in enumerate(columns))
+        notices.append(f"Fichier sans en-tête : colonnes devinées d'après leur contenu ({guessed}).")
+    width = len(columns)
+    rows = [dict(zip(columns, [cell.strip() for cell in record[:width]] + [""] * (width - len(record)), strict=False)) for record in body]
+    return Table(columns, rows), notices
+
+
+def _canonical_headers(headers: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    columns: list[str] = []
+    renamed = []
+    for header in headers:
+        canonical = canonical_name(header)
+        if canonical and canonical not in columns and header not in columns:
+            columns.append(canonical)
+            if canonical != header:
+                renamed.append((header, canonical))
+        else:
+            columns.append(header if header not in columns else f"{header}_{len(columns) + 1}")
+    return columns, renamed
+
+
+def spreadsheet_csv_url(url: str) -> str:
+    """A Google Sheets share link becomes its CSV export link; other URLs are used as given."""
+    parts = urlsplit(url)
+    match = re.match(r"/spreadsheets/d/([\w-]+)", parts.path)
+    if parts.hostname == "docs.google.com" and match:
+        gid = parse_qs(parts.fragment).get("gid") or parse_qs(parts.query).get("gid") or ["0"]
+        return f"https://docs.google.com/spreadsheets/d/{match.group(1)}/export?format=csv&gid={gid[0]}"
+    return url
+
+
+class ImportModule(TableModule):
+    slug = "import"
+
+    async def transform(self, table: Table | None, context: JobContext) -> Table:
+        source = context.options.get("source", "paste")
+        if source == "from_job":
+            return await self._from_job(context)
+        data = await (self._download(context) if source == "url" else self._pasted(context))
+        imported, notices = parse_table(data)
+        for notice in notices:
+            context.note(notice)
+        if len(imported.rows) > registry.MAX_ITEMS:
+            raise JobFailure(errors.ROW_LIMIT.format(max_items=registry.MAX_ITEMS))
+        await context.log(f"{len(imported.rows)} ligne(s) importée(s), {len(imported.columns)} colonne(s)")
+        return imported
+
+    async def _pasted(self, context: JobContext) -> bytes:
+        data = await context.objects.get(subjects.OBJ_INPUTS, context.input_object or "")
+        if data is None:
+            raise JobFailure(errors.RESULT_GONE)
+        return data
+
+    async def _download(self, context: JobContext) -> bytes:
+        fetcher: Fetcher = context.resources["fetcher"]
+        url = spreadsheet_csv_url(str(context.options.get("url", "")))
+        try:
+            page = await fetcher.get(url)
+        except FetchError as error:
+            raise JobFailure(f"Tableur inaccessible : {error}") from error
+        if page.status != 200:
+            raise JobFailure(f"Tableur inaccessible : HTTP {page.status} (le partage doit être public)")
+        return page.content
+
+    async def _from_job(self, context: JobContext) -> Table:
+        data = await context.objects.get(subjects.OBJ_RESULTS, result_object(context.source_job_id or ""))
+        if data is None:
+            raise JobFailure(errors.RESULT_GONE)
+        table = read_csv(data)
+        context.note(f"Reprise des {len(table.rows)} lignes du job {context.source_job_id}.")
+        return table
+
+
+module = ImportModule()

@@ -1,0 +1,3 @@
+from outsend_gateway.main import main
+
+main()

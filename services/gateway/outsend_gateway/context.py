@@ -1,0 +1,77 @@
+"""What request handlers reach services through: the broker connection and small caches."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from nats.js.errors import KeyNotFoundError, NotFoundError
+
+from outsend_contracts import subjects
+from outsend_contracts.jobs.commands import GetJob
+from outsend_contracts.jobs.state import JobState
+from outsend_contracts.resultfile import decode_csv, result_object
+from outsend_gateway.settings import GatewaySettings
+from outsend_platform import commands, rpc
+from outsend_platform.broker import Broker
+from outsend_platform.objects import ObjectStorage
+
+Result = TypeVar("Result")
+WORKER_CACHE_SECONDS = 5.0
+RESULT_CACHE_SIZE = 8
+
+
+@dataclass
+class Gateway:
+    broker: Broker
+    settings: GatewaySettings
+    objects: ObjectStorage = field(init=False)
+    _workers: dict[str, tuple[float, bool]] = field(default_factory=dict)
+    _results: OrderedDict[str, tuple[list[str], list[dict[str, str]]]] = field(default_factory=OrderedDict)
+
+    def __post_init__(self) -> None:
+        self.objects = ObjectStorage(self.broker.js)
+
+    async def call(self, subject: str, request: Any, result_type: type[Result], timeout: float = 10.0) -> Result:
+        return await rpc.call(self.broker.nc, subject, request, result_type, timeout=timeout)
+
+    async def command(self, subject: str, command: Any, msg_id: str, result_type: type[Result]) -> Result:
+        return await commands.send(
+            self.broker.nc, self.broker.js, subject, command, msg_id=msg_id, result_type=result_type
+        )
+
+    async def job(self, job_id: str, user_id: int) -> JobState:
+        return await self.call(subjects.JOBS_GET, GetJob(job_id=job_id, user_id=user_id), JobState)
+
+    async def has_worker(self, slug: str) -> bool:
+        """Whether some worker service has announced that it runs this module."""
+        cached = self._workers.get(slug)
+        if cached and time.monotonic() - cached[0] < WORKER_CACHE_SECONDS:
+            return cached[1]
+        try:
+            kv = await self.broker.js.key_value(subjects.KV_WORKERS)
+            await kv.get(slug)
+            available = True
+        except (KeyNotFoundError, NotFoundError):
+            available = False
+        self._workers[slug] = (time.monotonic(), available)
+        return available
+
+    async def result_rows(self, job_id: str) -> tuple[list[str], list[dict[str, str]]] | None:
+        """A job's result as columns and rows; the last few are kept for paging through items."""
+        if job_id in self._results:
+            self._results.move_to_end(job_id)
+            return self._results[job_id]
+        data = await self.objects.get(subjects.OBJ_RESULTS, result_object(job_id))
+        if data is None:
+            return None
+        parsed = decode_csv(data)
+        self._results[job_id] = parsed
+        if len(self._results) > RESULT_CACHE_SIZE:
+            self._results.popitem(last=False)
+        return parsed
+
+    def forget_result(self, job_id: str) -> None:
+        self._results.pop(job_id, None)

@@ -1,0 +1,181 @@
+"""Turning a job request into a ``CreateJob`` command: the checks the gateway owns.
+
+Shape errors answer 422, business refusals 400, modules without a worker 503 — each with the
+French ``detail`` the documentation gives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from outsend_contracts import aliases, errors, registry, subjects
+from outsend_contracts.auth import UserPublic
+from outsend_contracts.clock import new_job_id
+from outsend_contracts.config_schema import ConfigFieldError, coerce_config
+from outsend_contracts.jobs.commands import CreateJob
+from outsend_contracts.jobs.state import JobPublic, JobState
+from outsend_contracts.registry import ModuleSpec, Stage
+from outsend_contracts.scrape import SCRAPER_ESTIMATE, Estimate, EstimateRequest
+from outsend_gateway.context import Gateway
+
+SHARED_KEYS = ("items", "source_job_id")
+
+
+async def ensure_launchable(gateway: Gateway, spec: ModuleSpec | None, requested: str) -> ModuleSpec:
+    if spec is None:
+        raise errors.DomainError(404, errors.UNKNOWN_MODULE.format(slug=requested))
+    if spec.stage is Stage.ALPHA_UNAVAILABLE:
+        raise errors.DomainError(503, errors.MODULE_ALPHA_FROZEN.format(slug=spec.slug))
+    if spec.stage is not Stage.ACTIVE:
+        raise errors.DomainError(400, errors.MODULE_NOT_LAUNCHABLE.format(slug=spec.slug, stage=spec.stage.value))
+    if not await gateway.has_worker(spec.slug):
+        raise errors.DomainError(503, errors.MODULE_NO_WORKER.format(slug=spec.slug))
+    return spec
+
+
+def module_options(spec: ModuleSpec, body: dict[str, Any]) -> dict[str, Any]:
+    """A module's options, read at the top level of the body under their ``config_schema`` names."""
+    try:
+        return coerce_config(spec.config_schema, {k: v for k, v in body.items() if k not in SHARED_KEYS})
+    except ConfigFieldError as error:
+        if spec.slug == "emails" and error.field == "mode":
+            raise errors.DomainError(400, errors.EMAIL_MODE_INVALID.format(mode=body.get("mode"))) from error
+        raise errors.DomainError(
+            422,
+            {"message": errors.VALIDATION_FAILED, "errors": [{"field": error.field, "message": error.reason}]},
+        ) from error
+
+
+async def create_job(gateway: Gateway, user: UserPublic, spec: ModuleSpec, body: dict[str, Any]) -> JobPublic:
+    """``POST /api/jobs/{type}`` for every launchable module."""
+    options = module_options(spec, body)
+    if spec.slug == "scrap":
+        return await _create_scrap(gateway, user, options)
+    if spec.slug == "import":
+        return await _create_import(gateway, user, options)
+    if not spec.items_driven:
+        return await _send(gateway, CreateJob(job_id=new_job_id(), user_id=user.id, job_type=spec.slug, params=options))
+    return await _create_items_job(gateway, user, spec, body, options)
+
+
+async def _create_items_job(
+    gateway: Gateway, user: UserPublic, spec: ModuleSpec, body: dict[str, Any], options: dict[str, Any]
+) -> JobPublic:
+    items = body.get("items")
+    source_job_id = body.get("source_job_id")
+    if items is None and not source_job_id:
+        raise errors.DomainError(422, errors.MODULE_NEEDS_ITEMS)
+    job_id = new_job_id()
+    input_object = None
+    if items is not None:
+        check_needs(spec, items)
+        count = len(items)
+        input_object = f"{job_id}.json"
+        await gateway.objects.put(subjects.OBJ_INPUTS, input_object, msgspec.json.encode(items))
+    else:
+        count = await _source_rows_with_needs(gateway, user, spec, str(source_job_id))
+    cost = spec.ef_cost(count, options)
+    if cost > registry.MAX_EF_PER_JOB:
+        raise errors.DomainError(400, errors.QUOTA_EXCEEDED.format(cost=cost, limit=registry.MAX_EF_PER_JOB))
+    command = CreateJob(
+        job_id=job_id,
+        user_id=user.id,
+        job_type=spec.slug,
+        params=options,
+        input_object=input_object,
+        items_count=count,
+        source_job_id=str(source_job_id) if source_job_id else None,
+    )
+    return await _send(gateway, command)
+
+
+def check_needs(spec: ModuleSpec, items: list[dict[str, Any]]) -> None:
+    """Refuse, at creation, a list in which no row has a column the module cannot do without."""
+    if not spec.drops_rows_without_needs or not spec.needs:
+        return
+    headers: dict[str, None] = {}
+    for item in items:
+        headers.update(dict.fromkeys(item))
+    mapping = aliases.map_columns(headers)
+    for need in spec.needs:
+        column = mapping.source(need)
+        if column is None or not any(str(item.get(column) or "").strip() for item in items):
+            raise errors.DomainError(400, aliases.missing_column_message(need))
+
+
+async def _source_rows_with_needs(gateway: Gateway, user: UserPublic, spec: ModuleSpec, source_job_id: str) -> int:
+    source = await gateway.job(source_job_id, user.id)
+    result = await gateway.result_rows(source.id) if source.download_available else None
+    if result is None:
+        return source.results_count  # the jobs service refuses a source that is not done
+    _, rows = result
+    check_needs(spec, rows)
+    return len(rows)
+
+
+async def _create_scrap(gateway: Gateway, user: UserPublic, options: dict[str, Any]) -> JobPublic:
+    estimate = await estimate_scrape(gateway, options)
+    if estimate.errors:
+        raise errors.DomainError(400, estimate.errors[0])
+    return await _send(
+        gateway,
+        CreateJob(
+            job_id=new_job_id(),
+            user_id=user.id,
+            job_type="scrap",
+            params=options,
+            ef_cost=estimate.ef_cost,
+            grid_points_count=estimate.grid_points,
+            notice=estimate.notice,
+        ),
+    )
+
+
+async def estimate_scrape(gateway: Gateway, options: dict[str, Any]) -> Estimate:
+    request = EstimateRequest(
+        queries=list(options.get("queries") or []),
+        zones=list(options.get("zones") or []),
+        mode=str(options.get("mode") or "fast"),
+        include_reviews=bool(options.get("include_reviews")),
+        country=str(options.get("country") or "FRA"),
+    )
+    return await gateway.call(SCRAPER_ESTIMATE, request, Estimate, timeout=20)
+
+
+async def _create_import(gateway: Gateway, user: UserPublic, options: dict[str, Any]) -> JobPublic:
+    source = options.get("source", "paste")
+    required = {"paste": "text", "url": "url", "from_job": "from_job_id"}[source]
+    if not options.get(required):
+        raise errors.DomainError(
+            422, {"message": errors.VALIDATION_FAILED, "errors": [{"field": required, "message": "champ requis"}]}
+        )
+    job_id = new_job_id()
+    input_object = None
+    text = options.pop("text", None)
+    if source == "paste":
+        input_object = f"{job_id}.csv"
+        await gateway.objects.put(subjects.OBJ_INPUTS, input_object, str(text).encode("utf-8"))
+    source_job_id = options.get("from_job_id") if source == "from_job" else None
+    return await _send(
+        gateway,
+        CreateJob(
+            job_id=job_id,
+            user_id=user.id,
+            job_type="import",
+            params=options,
+            input_object=input_object,
+            source_job_id=source_job_id,
+        ),
+    )
+
+
+async def _send(gateway: Gateway, command: CreateJob) -> JobPublic:
+    try:
+        state = await gateway.command(subjects.CMD_JOBS_CREATE, command, command.job_id, JobState)
+    except errors.DomainError:
+        if command.input_object:  # refused: leave no orphan input behind
+            await gateway.objects.delete(subjects.OBJ_INPUTS, command.input_object)
+        raise
+    return state.public()

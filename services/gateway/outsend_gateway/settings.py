@@ -1,0 +1,26 @@
+"""Settings of the gateway."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from outsend_platform.settings import env_str
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    http_host: str
+    http_port: int
+    cookie_secure: bool
+    max_body_bytes: int
+
+    @classmethod
+    def from_env(cls) -> GatewaySettings:
+        public_url = env_str("OUTSEND_PUBLIC_URL", "http://127.0.0.1:8000")
+        secure = env_str("OUTSEND_COOKIE_SECURE", "auto").lower()
+        return cls(
+            http_host=env_str("OUTSEND_HTTP_HOST", "127.0.0.1"),
+            http_port=int(env_str("OUTSEND_HTTP_PORT", "8000")),
+            cookie_secure=public_url.startswith("https://") if secure == "auto" else secure in {"1", "true", "yes"},
+            max_body_bytes=int(env_str("OUTSEND_MAX_BODY_BYTES", str(12 * 1024 * 1024))),
+        )

@@ -1,0 +1,1 @@
+"""The jobs service: owns the job aggregate, its queue and its read model."""

@@ -1,0 +1,3 @@
+from outsend_jobs.main import main
+
+main()

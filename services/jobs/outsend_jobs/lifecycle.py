@@ -1,0 +1,167 @@
+"""Commands and queries on jobs: create, cancel, delete, resume, get, list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from outsend_contracts import errors, registry, subjects
+from outsend_contracts.clock import utc_now
+from outsend_contracts.jobs import commands as cmd
+from outsend_contracts.jobs import events as ev
+from outsend_contracts.jobs.state import JobState, JobStatus
+from outsend_contracts.resultfile import result_object
+from outsend_jobs.queue import JobQueue
+from outsend_jobs.repository import JobRepository
+from outsend_jobs.settings import JobsSettings
+from outsend_jobs.writer import JobWriter
+from outsend_platform.eventstore import EventStore
+from outsend_platform.objects import ObjectStorage
+from outsend_platform.tracing import inject_headers
+
+MAX_LIST_LIMIT = 500
+
+
+class JobLifecycle:
+    def __init__(
+        self,
+        writer: JobWriter,
+        repository: JobRepository,
+        queue: JobQueue,
+        store: EventStore,
+        objects: ObjectStorage,
+        settings: JobsSettings,
+    ) -> None:
+        self._writer = writer
+        self._repository = repository
+        self._queue = queue
+        self._store = store
+        self._objects = objects
+        self._settings = settings
+
+    # --- queries -------------------------------------------------------------------------------
+    async def get(self, query: cmd.GetJob) -> JobState:
+        return await self._owned(query.job_id, query.user_id)
+
+    async def list(self, query: cmd.ListJobs) -> list[JobState]:
+        limit = min(max(query.limit, 1), MAX_LIST_LIMIT)
+        return await self._repository.list_for_user(query.user_id, limit, max(query.offset, 0))
+
+    # --- commands ------------------------------------------------------------------------------
+    async def create(self, command: cmd.CreateJob) -> JobState:
+        spec = registry.REGISTRY.get(command.job_type)
+        if spec is None or spec.lane is None or not registry.launchable(spec):
+            raise errors.DomainError(400, errors.UNKNOWN_MODULE.format(slug=command.job_type))
+        items_count = command.items_count
+        if command.source_job_id is not None:
+            source = await self._check_source(command, spec)
+            items_count = items_count or source.results_count
+        ef_cost = command.ef_cost if spec.slug == "scrap" else spec.ef_cost(items_count, command.params)
+        if ef_cost > registry.MAX_EF_PER_JOB:
+            raise errors.DomainError(400, errors.QUOTA_EXCEEDED.format(cost=ef_cost, limit=registry.MAX_EF_PER_JOB))
+        event = ev.JobCreated(
+            at=utc_now(),
+            job_id=command.job_id,
+            user_id=command.user_id,
+            job_type=spec.slug,
+            lane=spec.lane.value,
+            params=command.params,
+            input_object=command.input_object,
+            items_count=items_count,
+            source_job_id=command.source_job_id,
+            pipeline_id=command.pipeline_id,
+            pipeline_node_id=command.pipeline_node_id,
+            ef_cost=ef_cost,
+            grid_points_count=command.grid_points_count or items_count,
+            notice=command.notice,
+            retention_seconds=self._settings.retention_seconds,
+            trace_context=inject_headers(),
+        )
+        state = await self._writer.create(event)
+        await self._queue.dispatch_ready_jobs()
+        return await self._repository.get(state.id) or state
+
+    async def _check_source(self, command: cmd.CreateJob, spec: registry.ModuleSpec) -> JobState:
+        assert command.source_job_id is not None
+        source = await self._owned(command.source_job_id, command.user_id)
+        if spec.slug == "emails" and command.params.get("mode") == "deep":
+            if source.job_type != "emails" or source.params.get("mode") != "normal" or source.status is not JobStatus.DONE:
+                raise errors.DomainError(400, errors.DEEP_REQUIRES_NORMAL)
+        if command.params.get("resume"):
+            return source
+        if source.status is not JobStatus.DONE:
+            raise errors.DomainError(400, errors.SOURCE_JOB_NOT_DONE)
+        if not registry.REGISTRY[source.job_type].reusable_output or not source.download_available:
+            raise errors.DomainError(400, errors.SOURCE_JOB_NO_OUTPUT)
+        return source
+
+    async def cancel(self, command: cmd.CancelJob) -> dict[str, Any]:
+        await self._owned(command.job_id, command.user_id)
+
+        def decide(state: JobState) -> ev.JobEvent | None:
+            if state.status.terminal:
+                raise errors.DomainError(400, errors.JOB_ALREADY_TERMINAL)
+            if state.status is JobStatus.PENDING:
+                return ev.JobCancelled(at=utc_now())
+            return None if state.cancel_requested else ev.JobCancelRequested(at=utc_now())
+
+        await self._writer.decide(command.job_id, decide)
+        return {"ok": True}
+
+    async def delete(self, command: cmd.DeleteJob) -> dict[str, Any]:
+        await self._owned(command.job_id, command.user_id)
+
+        def decide(state: JobState) -> ev.JobEvent | None:
+            if not state.status.terminal:
+                raise errors.DomainError(400, errors.JOB_RUNNING_CANNOT_DELETE)
+            return ev.JobDeleted(at=utc_now())
+
+        state = await self._writer.decide(command.job_id, decide)
+        await self.erase(state)
+        return {"ok": True}
+
+    async def erase(self, state: JobState) -> None:
+        """Remove what a deleted job leaves behind: its files and its events."""
+        await self._objects.delete(subjects.OBJ_RESULTS, result_object(state.id))
+        if state.input_object:
+            await self._objects.delete(subjects.OBJ_INPUTS, state.input_object)
+        await self._store.purge(subjects.job_events(state.id))
+
+    async def resume(self, command: cmd.ResumeJob) -> JobState:
+        source = await self._owned(command.job_id, command.user_id)
+        resumable = source.job_type == "scrap" and source.status in (JobStatus.CANCELLED, JobStatus.FAILED)
+        if not resumable or source.processed_points >= source.grid_points_count:
+            raise errors.DomainError(400, errors.JOB_NOT_RESUMABLE)
+        remaining = 1 - source.processed_points / max(source.grid_points_count, 1)
+        return await self.create(
+            cmd.CreateJob(
+                job_id=command.new_job_id,
+                user_id=command.user_id,
+                job_type=source.job_type,
+                params={**source.params, "resume": True},
+                source_job_id=source.id,
+                pipeline_id=source.pipeline_id,
+                pipeline_node_id=source.pipeline_node_id,
+                ef_cost=round(source.ef_cost * remaining, 6),
+                grid_points_count=source.grid_points_count,
+            )
+        )
+
+    async def purge_user(self, command: cmd.PurgeUserJobs) -> dict[str, Any]:
+        """Account deletion: cancel what runs, then delete every job of the user."""
+        for job_id in await self._repository.ids_for_user(command.user_id):
+            state = await self._writer.decide(job_id, _force_end)
+            state = await self._writer.decide(job_id, lambda _: ev.JobDeleted(at=utc_now()))
+            await self.erase(state)
+        return {"ok": True}
+
+    async def _owned(self, job_id: str, user_id: int | None) -> JobState:
+        state = await self._repository.get(job_id)
+        if state is None:
+            raise errors.DomainError(404, errors.JOB_NOT_FOUND)
+        if user_id is not None and state.user_id != user_id:
+            raise errors.DomainError(403, errors.FORBIDDEN)
+        return state
+
+
+def _force_end(state: JobState) -> ev.JobEvent | None:
+    return None if state.status.terminal else ev.JobCancelled(at=utc_now())

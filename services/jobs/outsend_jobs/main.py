@@ -1,0 +1,112 @@
+"""Wiring of the jobs service."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Coroutine
+from typing import Any
+
+from nats.aio.msg import Msg
+
+from outsend_contracts import subjects
+from outsend_contracts.jobs import commands as cmd
+from outsend_jobs.lifecycle import JobLifecycle
+from outsend_jobs.projection import JobProjection
+from outsend_jobs.queue import JobQueue
+from outsend_jobs.repository import JobRepository
+from outsend_jobs.retention import RetentionSweeper
+from outsend_jobs.settings import JobsSettings
+from outsend_jobs.writer import JobWriter
+from outsend_platform import broker, db
+from outsend_platform.commands import CommandRouter
+from outsend_platform.eventstore import EventStore
+from outsend_platform.logging import configure_logging, get_logger
+from outsend_platform.objects import ObjectStorage
+from outsend_platform.projection import ProjectionRunner
+from outsend_platform.service import Runtime, run_service
+from outsend_platform.settings import Settings
+
+log = get_logger(__name__)
+SCHEMA = "jobs"
+
+
+async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
+    js, nc = runtime.broker.js, runtime.broker.nc
+    settings = JobsSettings.from_env()
+    store = EventStore(js)
+    objects = ObjectStorage(js)
+    repository = JobRepository(runtime.db)
+    projector = ProjectionRunner(js, runtime.db, JobProjection())
+    await projector.setup()
+    writer = JobWriter(store, projector, repository)
+    queue = JobQueue(js, runtime.db, repository, writer)
+    lifecycle = JobLifecycle(writer, repository, queue, store, objects, settings)
+    sweeper = RetentionSweeper(repository, writer, objects, settings)
+
+    commands = CommandRouter(nc, js, "jobs")
+    commands.route(subjects.CMD_JOBS_CREATE, cmd.CreateJob, lifecycle.create)
+    commands.route(subjects.CMD_JOBS_CANCEL, cmd.CancelJob, lifecycle.cancel)
+    commands.route(subjects.CMD_JOBS_DELETE, cmd.DeleteJob, lifecycle.delete)
+    commands.route(subjects.CMD_JOBS_RESUME, cmd.ResumeJob, lifecycle.resume)
+    commands.route(subjects.CMD_JOBS_PURGE_USER, cmd.PurgeUserJobs, lifecycle.purge_user)
+    await runtime.rpc.route(subjects.JOBS_GET, cmd.GetJob, lifecycle.get)
+    await runtime.rpc.route(subjects.JOBS_LIST, cmd.ListJobs, lifecycle.list)
+
+    async def slot_freed(message: Msg) -> None:
+        aggregate = subjects.job_events(subjects.job_id_from_subject(message.subject))
+        try:
+            await projector.wait(await store.version(aggregate), timeout=5)
+        finally:
+            queue.poke()
+
+    for event in subjects.JOB_TERMINAL_EVENTS:
+        await nc.subscribe(subjects.job_terminal_events(event), cb=_in_task(slot_freed))
+
+    async def recover() -> None:
+        await projector.wait(await store.version(subjects.EVT_JOB_ALL), timeout=60)
+        await queue.resend_running()
+        await runtime.stop.wait()
+
+    return [
+        projector.run(runtime.stop),
+        commands.run(runtime.stop),
+        queue.run(runtime.stop),
+        sweeper.run(runtime.stop),
+        recover(),
+    ]
+
+
+def _in_task(handler: Any) -> Any:
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def callback(message: Msg) -> None:
+        task = asyncio.create_task(handler(message))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    return callback
+
+
+async def rebuild_projections() -> None:
+    """``outsend projections rebuild``: drop the jobs read model and replay the event log."""
+    settings = Settings.from_env()
+    connection = await broker.connect(settings.nats_url, "jobs-rebuild")
+    pool = await db.create_pool(settings.database_url, SCHEMA)
+    try:
+        await db.migrate(pool, SCHEMA, "outsend_jobs")
+        runner = ProjectionRunner(connection.js, pool, JobProjection())
+        await runner.setup()
+        count = await runner.rebuild()
+        print(f"jobs: {count} events replayed")
+    finally:
+        await pool.close()
+        await connection.close()
+
+
+def main() -> None:
+    if sys.argv[1:] == ["rebuild-projections"]:
+        configure_logging("jobs")
+        asyncio.run(rebuild_projections())
+        return
+    run_service("jobs", setup, schema=SCHEMA, migrations="outsend_jobs")

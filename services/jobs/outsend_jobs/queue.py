@@ -1,0 +1,115 @@
+"""The FIFO queue: admitting pending jobs into lanes and dispatching their work."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+
+import asyncpg
+from nats.js import JetStreamContext
+from opentelemetry import context, propagate
+
+from outsend_contracts import subjects
+from outsend_contracts.clock import utc_now
+from outsend_contracts.jobs import events as ev
+from outsend_contracts.jobs.commands import WorkOrder
+from outsend_contracts.jobs.state import JobState, JobStatus
+from outsend_jobs.admission import Slot, select_admissions
+from outsend_jobs.repository import JobRepository
+from outsend_jobs.writer import JobWriter
+from outsend_platform import rpc
+from outsend_platform.logging import get_logger
+from outsend_platform.tracing import inject_headers, tracer
+
+log = get_logger(__name__)
+
+_LOCK_KEY = int.from_bytes(hashlib.sha256(b"jobs:dispatch").digest()[:8], "big", signed=True)
+
+
+class JobQueue:
+    def __init__(self, js: JetStreamContext, pool: asyncpg.Pool, repository: JobRepository, writer: JobWriter) -> None:
+        self._js = js
+        self._pool = pool
+        self._repository = repository
+        self._writer = writer
+        self._local = asyncio.Lock()
+        self._poked = asyncio.Event()
+
+    def poke(self) -> None:
+        """Something ended or was created: look at the queue again soon."""
+        self._poked.set()
+
+    async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._poked.wait(), interval)
+            self._poked.clear()
+            try:
+                await self.dispatch_ready_jobs()
+            except Exception:
+                log.exception("queue.dispatch_failed")
+                await asyncio.sleep(1.0)
+
+    async def dispatch_ready_jobs(self) -> None:
+        """Start every pending job that has room, oldest first.
+
+        One dispatcher at a time across replicas (a Postgres advisory lock); the ``started``
+        append is conditional on the job's version, so a job cancelled meanwhile is not started.
+        """
+        async with self._local, self._pool.acquire() as connection:
+            if not await connection.fetchval("SELECT pg_try_advisory_lock($1)", _LOCK_KEY):
+                return
+            try:
+                await self._admit()
+            finally:
+                await connection.execute("SELECT pg_advisory_unlock($1)", _LOCK_KEY)
+
+    async def _admit(self) -> None:
+        pending = await self._repository.with_status(JobStatus.PENDING)
+        if not pending:
+            return
+        running = await self._repository.with_status(JobStatus.RUNNING)
+        for slot in select_admissions(_slots(pending), _slots(running)):
+            state = await self._writer.decide(slot.job_id, _start)
+            if state.status is JobStatus.RUNNING:
+                await self.send_work(state)
+
+    async def send_work(self, state: JobState) -> None:
+        """Publish the job's work order; re-sending the same attempt is deduplicated by JetStream."""
+        order = WorkOrder(
+            job_id=state.id,
+            job_type=state.job_type,
+            user_id=state.user_id,
+            attempt=state.attempt,
+            params=state.params,
+            input_object=state.input_object,
+            source_job_id=state.source_job_id,
+            pipeline_id=state.pipeline_id,
+        )
+        token = context.attach(propagate.extract(state.trace_context or {}))
+        try:
+            with tracer().start_as_current_span("dispatch job", attributes={"job.id": state.id}):
+                await self._js.publish(
+                    subjects.work(state.lane, state.job_type),
+                    rpc.encode(order),
+                    headers=inject_headers({"Nats-Msg-Id": f"{state.id}:{state.attempt}"}),
+                )
+        finally:
+            context.detach(token)
+        log.info("queue.dispatched", job_id=state.id, job_type=state.job_type, attempt=state.attempt)
+
+    async def resend_running(self) -> None:
+        """After a restart: make sure every running job has its work order in the stream."""
+        for state in await self._repository.with_status(JobStatus.RUNNING):
+            await self.send_work(state)
+
+
+def _slots(states: list[JobState]) -> list[Slot]:
+    return [Slot(job_id=state.id, user_id=state.user_id, lane=state.lane) for state in states]
+
+
+def _start(state: JobState) -> ev.JobEvent | None:
+    if state.status is not JobStatus.PENDING:
+        return None
+    return ev.JobStarted(at=utc_now(), attempt=state.attempt + 1)

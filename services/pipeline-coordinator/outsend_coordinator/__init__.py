@@ -1,0 +1,1 @@
+"""The coordinator service: Pipelines: DAG validation and normalisation, successor spawning, progress."""

@@ -1,0 +1,3 @@
+from outsend_coordinator.main import main
+
+main()

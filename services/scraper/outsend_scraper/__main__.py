@@ -1,0 +1,3 @@
+from outsend_scraper.main import main
+
+main()

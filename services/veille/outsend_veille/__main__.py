@@ -1,0 +1,3 @@
+from outsend_veille.main import main
+
+main()
