@@ -1,0 +1,47 @@
+"""Fixtures shared by the cross-service tests.
+
+One test world and one platform per test process (``pytest -n`` gives each worker its own);
+every test works in its own tenant through fresh users.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from outsend_deploy.local import LocalPlatform
+from tests.support.api import Api
+from tests.support.platform import running_platform
+from tests.world import World
+from tests.world.sheets import SheetsServer
+
+
+def make_world() -> World:
+    """Every server of the test world; issues add theirs here."""
+    return World([SheetsServer()])
+
+
+@pytest.fixture(scope="session")
+def world() -> Iterator[World]:
+    started = make_world()
+    started.start()
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="session")
+def platform(world: World) -> Iterator[LocalPlatform]:
+    with running_platform(world.settings) as started:
+        yield started
+
+
+@pytest.fixture
+def user(platform: LocalPlatform) -> Api:
+    """A new verified user: every test works in its own tenant."""
+    return Api(platform).signup()
+
+
+@pytest.fixture
+def other_user(platform: LocalPlatform) -> Api:
+    return Api(platform).signup()

@@ -1,0 +1,60 @@
+"""Public spreadsheets served as CSV, as a Google Sheets export link answers.
+
+Host ``sheets.world.test``. ``/sheet/<rows>.csv`` answers at once; ``/slow/<seconds>/<rows>.csv``
+answers after the given delay, the way a large or distant spreadsheet does — which lets tests
+hold a job in ``running`` for a known time.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HOST = "sheets.world.test"
+
+
+def sheet(rows: int) -> str:
+    lines = ["Name,Website,Phone,Rating"]
+    lines += [f"Commerce {index},https://commerce-{index}.fr,01 23 45 67 {index % 100:02d},4.{index % 10}" for index in range(rows)]
+    return "\n".join(lines) + "\n"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        match = re.fullmatch(r"/(?:slow/(\d+(?:\.\d+)?)/)?(?:sheet/)?(\d+)\.csv", self.path)
+        if match is None:
+            self.send_error(404)
+            return
+        delay, rows = match.groups()
+        if delay:
+            time.sleep(float(delay))
+        body = sheet(int(rows)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+class SheetsServer:
+    def __init__(self) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+
+    def start(self) -> dict[str, str]:
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return {"OUTSEND_CONNECT_TO": f"{HOST}:80:127.0.0.1:{self.port}"}
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @staticmethod
+    def url(rows: int, delay: float | None = None) -> str:
+        return f"http://{HOST}/slow/{delay}/{rows}.csv" if delay else f"http://{HOST}/sheet/{rows}.csv"
