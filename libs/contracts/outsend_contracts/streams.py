@@ -75,6 +75,16 @@ def projection_consumer(name: str, *filters: str) -> ConsumerSpec:
     return ConsumerSpec(stream=EVENTS.name, durable=f"projection-{name}", filter_subjects=filters)
 
 
+def job_outcomes_consumer(service: str) -> ConsumerSpec:
+    """Every job's terminal event (``evt.job.*.done|failed|cancelled``), for a service that reacts to them."""
+    return ConsumerSpec(
+        stream=EVENTS.name,
+        durable=f"{service}-job-outcomes",
+        filter_subjects=tuple(subjects.job_terminal_events(event) for event in subjects.JOB_TERMINAL_EVENTS),
+        ack_wait_seconds=30.0,
+    )
+
+
 def work_consumer(
     service: str, lane: str, modules: tuple[str, ...], *, ack_wait_seconds: float, max_ack_pending: int
 ) -> ConsumerSpec:

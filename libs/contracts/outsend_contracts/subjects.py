@@ -17,6 +17,9 @@ CMD_JOBS_DELETE: Final = "cmd.jobs.delete"
 CMD_JOBS_RESUME: Final = "cmd.jobs.resume"
 CMD_JOBS_PURGE_USER: Final = "cmd.jobs.purge_user"
 CMD_JOBS_ALL: Final = "cmd.jobs.>"
+CMD_PIPELINES_CREATE: Final = "cmd.coordinator.create"
+CMD_PIPELINES_RESUME: Final = "cmd.coordinator.resume"
+CMD_PIPELINES_CANCEL: Final = "cmd.coordinator.cancel"
 
 
 def cmd_all(service: str) -> str:
@@ -53,6 +56,22 @@ def job_terminal_events(event: str) -> str:
     return f"evt.job.*.{event}"
 
 
+EVT_PIPELINE_ALL: Final = "evt.pipeline.>"
+
+
+def pipeline_event(pipeline_id: str, event: str) -> str:
+    return f"evt.pipeline.{pipeline_id}.{event}"
+
+
+def pipeline_events(pipeline_id: str) -> str:
+    """Every event of one pipeline (the aggregate's subject filter)."""
+    return f"evt.pipeline.{pipeline_id}.>"
+
+
+def pipeline_id_from_subject(subject: str) -> str:
+    return subject.split(".")[2]
+
+
 # --- work ---------------------------------------------------------------------------------
 WORK_ALL: Final = "work.>"
 
@@ -77,6 +96,12 @@ def health(service: str) -> str:
 JOBS_GET: Final = "svc.jobs.get"
 JOBS_LIST: Final = "svc.jobs.list"
 JOBS_ESTIMATE: Final = "svc.jobs.estimate"
+
+PIPELINES_GET: Final = "svc.coordinator.get"
+PIPELINES_LIST: Final = "svc.coordinator.list"
+PIPELINES_INPUT_COLUMNS: Final = "svc.coordinator.input_columns"
+PIPELINES_FILTER_PREVIEW: Final = "svc.coordinator.filter_preview"
+ENRICHERS_FILTER_PREVIEW: Final = "svc.enrichers.filter_preview"
 
 AUTH_SIGNUP: Final = "svc.auth.signup"
 AUTH_LOGIN: Final = "svc.auth.login"
