@@ -82,6 +82,7 @@ class JobLifecycle:
 
     async def _check_source(self, command: cmd.CreateJob, spec: registry.ModuleSpec) -> JobState:
         assert command.source_job_id is not None
+        await self._writer.catch_up(command.source_job_id)
         source = await self._owned(command.source_job_id, command.user_id)
         if spec.slug == "emails" and command.params.get("mode") == "deep":
             if source.job_type != "emails" or source.params.get("mode") != "normal" or source.status is not JobStatus.DONE:
