@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import time
 from typing import Any
 
 from tests.support.api import Api
 
 PIPELINE_TERMINAL = {"done", "failed", "cancelled"}
+
+
+CATEGORIES = ("dentiste", "orthodontiste", "stomatologue", "endodontiste")
+
+
+def places(count: int) -> list[dict[str, str]]:
+    return [
+        {
+            "nom": f"Cabinet {index}",
+            "telephone": f"01 23 45 {index % 100:02d} {index % 97:02d}" if index % 5 else "",
+            "site_web": f"https://cabinet-{index}.fr" if index % 3 else "",
+            "email": f"contact@cabinet-{index}.fr" if index % 4 else "",
+            "note": f"{3 + (index % 21) / 10:.1f}",
+            "categorie": CATEGORIES[index % 4],
+        }
+        for index in range(count)
+    ]
+
+
+def pasted(rows: list[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=";")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 def node(node_id: str, node_type: str, **config: Any) -> dict[str, Any]:

@@ -341,6 +341,9 @@ def _lay_out(definition: PipelineDefinition, drafts: list[dict[str, Any]]) -> No
     for node, draft in zip(definition.nodes, drafts, strict=True):
         depth = definition.depth(node.id)
         x, y = _coordinate(draft["x"]), _coordinate(draft["y"])
+        if x is not None and y is not None:
+            node.x, node.y = x, y
+            continue
         node.x = x if x is not None else LAYOUT_ORIGIN + LAYOUT_COLUMN * depth
         node.y = y if y is not None else LAYOUT_ORIGIN + LAYOUT_ROW * rows[depth]
         rows[depth] += 1
