@@ -71,10 +71,6 @@ def command_consumer(service: str) -> ConsumerSpec:
     )
 
 
-def projection_consumer(name: str, *filters: str) -> ConsumerSpec:
-    return ConsumerSpec(stream=EVENTS.name, durable=f"projection-{name}", filter_subjects=filters)
-
-
 def job_outcomes_consumer(service: str) -> ConsumerSpec:
     """Every job's terminal event (``evt.job.*.done|failed|cancelled``), for a service that reacts to them."""
     return ConsumerSpec(
