@@ -71,13 +71,17 @@ def command_consumer(service: str) -> ConsumerSpec:
     )
 
 
-def job_outcomes_consumer(service: str) -> ConsumerSpec:
-    """Every job's terminal event (``evt.job.*.done|failed|cancelled``), for a service that reacts to them."""
+def job_outcomes_consumer(service: str, *, ack_wait_seconds: float) -> ConsumerSpec:
+    """Every job's terminal event (``evt.job.*.done|failed|cancelled``), for a service that reacts to them.
+
+    Handlers keep their message alive while they work, so ``ack_wait`` is how soon an outcome
+    whose handler died is handed to another replica.
+    """
     return ConsumerSpec(
         stream=EVENTS.name,
         durable=f"{service}-job-outcomes",
         filter_subjects=tuple(subjects.job_terminal_events(event) for event in subjects.JOB_TERMINAL_EVENTS),
-        ack_wait_seconds=30.0,
+        ack_wait_seconds=ack_wait_seconds,
     )
 
 

@@ -55,10 +55,12 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     await runtime.rpc.route(subjects.PIPELINES_INPUT_COLUMNS, cmd.InspectNode, queries.input_columns)
     await runtime.rpc.route(subjects.PIPELINES_FILTER_PREVIEW, cmd.PreviewNodeFilter, queries.filter_preview)
 
+    ack_wait = runtime.settings.work_ack_wait
+
     async def job_ended(message: Msg) -> None:
         job_id = subjects.job_id_from_subject(message.subject)
         with consumer_span("pipeline job outcome", message.headers, **{"job.id": job_id}):
-            async with kept_alive(message, every=10):
+            async with kept_alive(message, every=ack_wait / 3):
                 await coordinator.job_ended(
                     job_id,
                     job_events.decode_event(message.data),
@@ -68,7 +70,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
 
     outcomes = consume(
         js,
-        streams.job_outcomes_consumer("coordinator"),
+        streams.job_outcomes_consumer("coordinator", ack_wait_seconds=ack_wait),
         job_ended,
         concurrency=OUTCOME_CONCURRENCY,
         stop=runtime.stop,
