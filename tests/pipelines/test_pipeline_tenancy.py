@@ -7,7 +7,10 @@ from typing import Any
 import httpx
 import pytest
 
+from outsend_contracts import subjects
+from outsend_contracts.pipelines.commands import PurgeUserPipelines
 from outsend_deploy.local import LocalPlatform
+from tests.pipelines.bus import pipeline_event_names, send_command, stored_inputs
 from tests.pipelines.helpers import create, definition, edge, jobs_by_node, node, wait
 from tests.support.api import Api
 from tests.world.sheets import SheetsServer
@@ -79,3 +82,16 @@ def test_a_pipeline_cannot_read_another_users_job(owned: tuple[Api, dict[str, An
     assert response.status_code == 400 and response.json() == {"detail": "Accès refusé"}
     assert [item["status"] for item in other_user.http.get("/api/pipelines").json()] == ["failed"]
     assert other_user.http.get("/api/jobs").json() == []
+
+
+def test_deleting_an_account_erases_its_pipelines(platform: LocalPlatform, user: Api) -> None:
+    nodes = [node("src", "import", source="paste", text="nom;site_web\nA;https://a.fr\nB;\n"), node("keep", "filter")]
+    pipeline = wait(user, create(user, {"definition": definition(nodes, [edge("src", "keep")])})["id"])
+    assert any(name.startswith(f"pipeline_{pipeline['id']}_") for name in stored_inputs(platform))
+
+    answer = send_command(platform, subjects.CMD_PIPELINES_PURGE_USER, PurgeUserPipelines(user_id=user.user["id"]))
+    assert answer == {"ok": True}
+    assert user.http.get(f"/api/pipelines/{pipeline['id']}").status_code == 404
+    assert user.http.get("/api/pipelines").json() == []
+    assert pipeline_event_names(platform, pipeline["id"]) == []
+    assert not any(name.startswith(f"pipeline_{pipeline['id']}_") for name in stored_inputs(platform))

@@ -17,14 +17,14 @@ from outsend_contracts import errors, subjects
 from outsend_contracts.clock import utc_now
 from outsend_contracts.jobs import events as job_events
 from outsend_contracts.pipelines import events as ev
-from outsend_contracts.pipelines.commands import CancelPipeline, CreatePipeline, ResumePipeline
+from outsend_contracts.pipelines.commands import CancelPipeline, CreatePipeline, PurgeUserPipelines, ResumePipeline
 from outsend_contracts.pipelines.public import PipelineStarted
 from outsend_contracts.resultfile import decode_csv, result_object
 from outsend_coordinator import orchestration
 from outsend_coordinator.jobs import JobsClient
 from outsend_coordinator.repository import PipelineRepository
 from outsend_coordinator.spawner import Spawner
-from outsend_coordinator.state import NodeStatus, PipelineState, PipelineStatus
+from outsend_coordinator.state import NodeStatus, PipelineState
 from outsend_coordinator.writer import PipelineWriter
 from outsend_platform.eventstore import EventStore
 from outsend_platform.logging import get_logger
@@ -81,12 +81,10 @@ class Coordinator:
     async def resume(self, command: ResumePipeline) -> PipelineStarted:
         await self._owned(command.pipeline_id, command.user_id)
         _, event = await self._writer.decide(command.pipeline_id, lambda s: orchestration.resume(s, utc_now()))
-        state, _ = await self._progress(command.pipeline_id, ensure=False)
+        state, refusals = await self._progress(command.pipeline_id, ensure=False)
         resumed = event.nodes if isinstance(event, ev.PipelineResumed) else []
-        if state.status is PipelineStatus.FAILED and all(
-            state.nodes[node_id].status is NodeStatus.FAILED for node_id in resumed
-        ):
-            raise errors.DomainError(400, state.error_message or errors.PIPELINE_NOT_RESUMABLE)
+        if resumed and set(refusals) >= set(resumed):  # nothing could start again
+            raise errors.DomainError(400, next(iter(refusals.values())))
         jobs = [state.nodes[node_id].job_id for node_id in resumed]
         return PipelineStarted(id=state.id, status=state.status.value, initial_jobs=[job for job in jobs if job])
 
@@ -94,6 +92,18 @@ class Coordinator:
         await self._owned(command.pipeline_id, command.user_id)
         state, _ = await self._writer.decide(command.pipeline_id, lambda s: orchestration.cancel(s, utc_now()))
         await self._stop_jobs(state)
+        return {"ok": True}
+
+    async def purge_user(self, command: PurgeUserPipelines) -> dict[str, Any]:
+        """Account deletion: the user's pipelines leave no row, event or pasted input behind.
+
+        Their jobs are the jobs service's to purge (``cmd.jobs.purge_user``); outcomes of jobs
+        still ending are ignored, since no pipeline claims them any more.
+        """
+        for state in await self._repository.remove_for_user(command.user_id):
+            await self._store.purge(subjects.pipeline_events(state.id))
+            for name in state.inputs.values():
+                await self._objects.delete(subjects.OBJ_INPUTS, name)
         return {"ok": True}
 
     # --- job outcomes ------------------------------------------------------------------------------

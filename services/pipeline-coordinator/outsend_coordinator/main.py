@@ -50,6 +50,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     commands.route(subjects.CMD_PIPELINES_CREATE, cmd.CreatePipeline, coordinator.create)
     commands.route(subjects.CMD_PIPELINES_RESUME, cmd.ResumePipeline, coordinator.resume)
     commands.route(subjects.CMD_PIPELINES_CANCEL, cmd.CancelPipeline, coordinator.cancel)
+    commands.route(subjects.CMD_PIPELINES_PURGE_USER, cmd.PurgeUserPipelines, coordinator.purge_user)
     await runtime.rpc.route(subjects.PIPELINES_GET, cmd.GetPipeline, queries.get)
     await runtime.rpc.route(subjects.PIPELINES_LIST, cmd.ListPipelines, queries.list)
     await runtime.rpc.route(subjects.PIPELINES_INPUT_COLUMNS, cmd.InspectNode, queries.input_columns)

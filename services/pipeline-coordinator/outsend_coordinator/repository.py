@@ -53,6 +53,16 @@ class PipelineRepository:
     async def truncate(connection: asyncpg.Connection) -> None:
         await connection.execute("TRUNCATE pipelines, pipeline_jobs")
 
+    async def remove_for_user(self, user_id: int) -> list[PipelineState]:
+        """Delete a user's pipelines from the read model; returns what was deleted."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            rows = await connection.fetch("DELETE FROM pipelines WHERE user_id = $1 RETURNING state", user_id)
+            states = [state for row in rows if (state := _from_row(row)) is not None]
+            await connection.execute(
+                "DELETE FROM pipeline_jobs WHERE pipeline_id = ANY($1::text[])", [state.id for state in states]
+            )
+        return states
+
     # --- reads -----------------------------------------------------------------------------------
     async def get(self, pipeline_id: str) -> PipelineState | None:
         return _from_row(await self._pool.fetchrow("SELECT state FROM pipelines WHERE id = $1", pipeline_id))
