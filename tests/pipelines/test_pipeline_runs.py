@@ -211,6 +211,11 @@ def test_cancelling_a_pipeline_stops_its_jobs_and_it_can_be_resumed(user: Api) -
     assert user.wait(created["initial_jobs"][0])["status"] == "cancelled"
     pipeline = wait(user, created["id"])
     assert set(jobs_by_node(pipeline)) == {"slow"}
+    partial = pipeline["output_job"]  # the rows read before the cancellation landed
+    assert (partial["id"], partial["status"], partial["download_available"]) == (
+        created["initial_jobs"][0], "cancelled", True,
+    )  # fmt: skip
+    assert user.http.get(f"/api/jobs/{partial['id']}/download").status_code == 200
     again = user.http.post(f"/api/pipelines/{created['id']}/cancel")
     assert again.status_code == 400 and again.json() == {"detail": "Pipeline déjà terminé"}
 
