@@ -16,7 +16,7 @@ from outsend_contracts import SCHEMA_VERSION
 LogLevel = Literal["debug", "info", "warn", "error"]
 
 
-class JobEvent(msgspec.Struct, tag_field="event", kw_only=True, frozen=True, omit_defaults=True):
+class JobEvent(msgspec.Struct, tag_field="event", kw_only=True, frozen=True):
     at: datetime
     schema_version: int = SCHEMA_VERSION
 

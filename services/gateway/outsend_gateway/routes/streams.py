@@ -100,6 +100,8 @@ async def _follow(subscription: Any, request: Request, after: int) -> AsyncItera
     while time.monotonic() - started < MAX_DURATION:
         if await request.is_disconnected():
             return
+        if caught_up and state is not None and state.status.terminal:
+            return  # the client had already seen the end (it resumed after the last event)
         now = time.monotonic()
         if state is not None and caught_up and now >= next_status:
             yield sse("status", state.status_event(), last_seq)
@@ -111,8 +113,6 @@ async def _follow(subscription: Any, request: Request, after: int) -> AsyncItera
             message = await subscription.next_msg(timeout=0.5 if caught_up else 2.0)
         except (NatsTimeoutError, asyncio.TimeoutError):
             caught_up = True
-            if state is not None and state.status.terminal:
-                return  # the client had already seen the end (resumed after the last event)
             continue
         seq = message.metadata.sequence.stream
         caught_up = message.metadata.num_pending == 0
