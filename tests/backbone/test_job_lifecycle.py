@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 
@@ -93,7 +94,15 @@ def test_health_lists_every_service(platform: LocalPlatform) -> None:
     api = Api(platform)
     health = api.http.get("/api/health")
     assert health.status_code == 200
-    assert set(health.json()["services"]) == {"gateway", "auth", "jobs", "enrichers", "scraper", "coordinator", "veille"}
+    assert set(health.json()["services"]) == {
+        "gateway",
+        "auth",
+        "jobs",
+        "enrichers",
+        "scraper",
+        "coordinator",
+        "veille",
+    }
 
 
 def test_the_registry_and_openapi_are_published(platform: LocalPlatform) -> None:
@@ -117,7 +126,8 @@ async def test_rebuilding_the_projection_gives_identical_rows(platform: LocalPla
         query = "SELECT * FROM jobs.jobs ORDER BY id"
         before = [dict(row) for row in await database.fetch(query)]
         env = {**platform.connection_env()}
-        result = subprocess.run(
+        result = await asyncio.to_thread(
+            subprocess.run,
             [sys.executable, "-m", "outsend_deploy.cli", "projections", "rebuild"],
             env={**env, "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=60,
         )  # fmt: skip

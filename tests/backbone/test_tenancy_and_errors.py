@@ -107,7 +107,7 @@ def test_formula_cells_are_neutralised_in_every_download(user: Api) -> None:
     csv = user.http.get(f"/api/jobs/{job['id']}/download").content.decode("utf-8")
     assert "'=HYPERLINK" in csv and ";+33 1 23 45 67 89" in csv
     exported = user.http.get(f"/api/jobs/{job['id']}/download?format=json").json()
-    assert exported == [{"nom": "'=HYPERLINK(\"http://evil\")", "telephone": "+33 1 23 45 67 89"}]
+    assert exported == [{"nom": '\'=HYPERLINK("http://evil")', "telephone": "+33 1 23 45 67 89"}]
     assert user.http.get(f"/api/jobs/{job['id']}/download?format=pdf").json() == {
         "detail": "Format non supporté : pdf (attendu: csv | json | xlsx)"
     }

@@ -38,7 +38,12 @@ def test_newline_strings_become_lists() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "field"),
-    [({"direction": "up"}, "direction"), ({"top_n": 0}, "top_n"), ({"top_n": 2.5}, "top_n"), ({"top_n": True}, "top_n")],
+    [
+        ({"direction": "up"}, "direction"),
+        ({"top_n": 0}, "top_n"),
+        ({"top_n": 2.5}, "top_n"),
+        ({"top_n": True}, "top_n"),
+    ],
 )
 def test_bad_options_name_their_field(raw: dict[str, object], field: str) -> None:
     with pytest.raises(ConfigFieldError) as caught:

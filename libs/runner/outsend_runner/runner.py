@@ -187,7 +187,7 @@ class JobRunner:
     ) -> list[RowRecord]:
         try:
             produced = await asyncio.wait_for(module.process(table, table.rows[index], context), ROW_TIMEOUT)
-        except (RowError, asyncio.TimeoutError) as error:
+        except (TimeoutError, RowError) as error:
             failures[str(error) or type(error).__name__] += 1
             return [RowRecord(index, 0, {}, failed=True, counted=False)]
         if not produced:
@@ -198,7 +198,9 @@ class JobRunner:
             records.append(RowRecord(index, part, data, counted=module.counts_as_result(data)))
         return records
 
-    async def _assemble(self, module: RowModule, table: Table, job_id: str) -> tuple[list[str], list[dict[str, str]], int]:
+    async def _assemble(
+        self, module: RowModule, table: Table, job_id: str
+    ) -> tuple[list[str], list[dict[str, str]], int]:
         """Input rows in order, each with its module columns appended (the column guarantee)."""
         records = await self._checkpoints.records(job_id)
         columns = list(table.columns)

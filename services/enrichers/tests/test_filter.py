@@ -12,8 +12,8 @@ from outsend_runner.table import Table
 ROWS = [
     {"Name": "A", "Website": "https://a.fr", "rating": "4,6", "nb_avis": "120", "telephone": "06 12 34 56 78",
      "email": "marie.dupont@a.fr", "categorie": "Dentiste", "site_alive": "open"},
-    {"Name": "B", "Website": "https://www.pagesjaunes.fr/b", "rating": "4.9", "nb_avis": "3", "telephone": "01 23 45 67 89",
-     "email": "contact@b.fr", "categorie": "orthodontiste", "site_alive": "closed"},
+    {"Name": "B", "Website": "https://www.pagesjaunes.fr/b", "rating": "4.9", "nb_avis": "3",
+     "telephone": "01 23 45 67 89", "email": "contact@b.fr", "categorie": "orthodontiste", "site_alive": "closed"},
     {"Name": "C", "Website": "", "rating": "", "nb_avis": "", "telephone": "+33 7 00 00 00 01",
      "email": "jean@mailinator.com", "categorie": "dentiste", "site_alive": "uncertain"},
     {"Name": "A bis", "Website": "https://a.fr", "rating": "3.1", "nb_avis": "10", "telephone": "",
@@ -61,7 +61,10 @@ def test_the_conditions_grammar_uses_aliases_numbers_and_logic() -> None:
         {"column": "categorie", "op": "in", "value": ["dentiste", "orthodontiste"]},
     ]}  # fmt: skip
     assert kept({"rules": rules}) == ["A", "B"]
-    either = {"logic": "OR", "conditions": [{"column": "site_web", "op": "empty"}, {"column": "nom", "op": "=", "value": "b"}]}
+    either = {
+        "logic": "OR",
+        "conditions": [{"column": "site_web", "op": "empty"}, {"column": "nom", "op": "=", "value": "b"}],
+    }
     assert kept({"rules": either}) == ["B", "C"]
 
 

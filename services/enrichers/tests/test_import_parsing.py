@@ -9,10 +9,14 @@ from outsend_runner.module import JobFailure
 
 
 def test_semicolons_latin1_and_aliased_headers() -> None:
-    data = "Raison sociale;Site web;Téléphone;Secteur perso\nBoulangerie Émile;emile.fr;01 23 45 67 89;pain\n".encode("cp1252")
+    data = "Raison sociale;Site web;Téléphone;Secteur perso\nBoulangerie Émile;emile.fr;01 23 45 67 89;pain\n".encode(
+        "cp1252"
+    )
     table, notices = parse_table(data)
     assert table.columns == ["nom", "site_web", "telephone", "Secteur perso"]
-    assert table.rows == [{"nom": "Boulangerie Émile", "site_web": "emile.fr", "telephone": "01 23 45 67 89", "Secteur perso": "pain"}]
+    assert table.rows == [
+        {"nom": "Boulangerie Émile", "site_web": "emile.fr", "telephone": "01 23 45 67 89", "Secteur perso": "pain"}
+    ]
     assert "« Raison sociale » → nom" in notices[0]
     assert "Secteur perso" in notices[1]
 
@@ -23,7 +27,10 @@ def test_tabs_and_bom() -> None:
 
 
 def test_a_file_without_header_has_its_columns_inferred() -> None:
-    data = b"Garage Martin,https://garage-martin.fr,contact@garage-martin.fr,06 12 34 56 78\nTaxi Paul,taxi-paul.fr,paul@taxi.fr,0145678901\n"
+    data = (
+        b"Garage Martin,https://garage-martin.fr,contact@garage-martin.fr,06 12 34 56 78\n"
+        b"Taxi Paul,taxi-paul.fr,paul@taxi.fr,0145678901\n"
+    )
     table, notices = parse_table(data)
     assert table.columns == ["nom", "site_web", "email", "telephone"]
     assert len(table.rows) == 2

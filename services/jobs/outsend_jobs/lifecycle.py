@@ -83,9 +83,10 @@ class JobLifecycle:
     async def _check_source(self, command: cmd.CreateJob, spec: registry.ModuleSpec) -> JobState:
         assert command.source_job_id is not None
         source = await self._owned(command.source_job_id, command.user_id)
-        if spec.slug == "emails" and command.params.get("mode") == "deep":
-            if source.job_type != "emails" or source.params.get("mode") != "normal" or source.status is not JobStatus.DONE:
-                raise errors.DomainError(400, errors.DEEP_REQUIRES_NORMAL)
+        deep = spec.slug == "emails" and command.params.get("mode") == "deep"
+        normal_run = source.job_type == "emails" and source.params.get("mode") == "normal"
+        if deep and not (normal_run and source.status is JobStatus.DONE):
+            raise errors.DomainError(400, errors.DEEP_REQUIRES_NORMAL)
         if command.params.get("resume"):
             return source
         if source.status is not JobStatus.DONE:

@@ -8,7 +8,6 @@ the job runs and once at the end, followed by ``done``; the stream then closes.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import time
@@ -111,7 +110,7 @@ async def _follow(subscription: Any, request: Request, after: int) -> AsyncItera
             next_heartbeat = now + HEARTBEAT_EVERY
         try:
             message = await subscription.next_msg(timeout=0.5 if caught_up else 2.0)
-        except (NatsTimeoutError, asyncio.TimeoutError):
+        except (TimeoutError, NatsTimeoutError):
             caught_up = True
             continue
         seq = message.metadata.sequence.stream
@@ -137,4 +136,9 @@ def _done(state: JobState) -> dict[str, Any]:
     duration = None
     if state.started_at and state.completed_at:
         duration = int((state.completed_at - state.started_at).total_seconds())
-    return {"id": state.id, "status": state.status.value, "results_count": state.results_count, "duration_seconds": duration}
+    return {
+        "id": state.id,
+        "status": state.status.value,
+        "results_count": state.results_count,
+        "duration_seconds": duration,
+    }
