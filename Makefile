@@ -34,7 +34,7 @@ typecheck: install
 	$(BIN)/mypy libs/contracts/outsend_contracts libs/platform/outsend_platform libs/runner/outsend_runner
 
 bench: install
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.backbone
 
 clean:
 	rm -rf $(VENV) .outsend
