@@ -50,7 +50,8 @@ def test_a_broker_restart_mid_job_loses_nothing(fragile: LocalPlatform) -> None:
     api = Api(fragile).signup()
     job = api.create("import", source="url", url=SheetsServer.url(ROWS, 3))
     api.wait(job["id"], until={"running"})
-    assert fragile.nats is not None
+    if fragile.nats is None:
+        pytest.skip("restarting the broker needs the wheel-started NATS (OUTSEND_TEST_INFRA=wheels)")
     fragile.nats.stop()
     fragile.nats.start()
     fragile.wait_healthy(timeout=60)
