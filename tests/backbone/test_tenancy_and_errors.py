@@ -92,6 +92,9 @@ def test_unknown_stub_frozen_and_workerless_modules(user: Api) -> None:
     assert frozen.status_code == 503 and "indisponible pendant l'alpha" in frozen.json()["detail"]
     coming = user.http.post("/api/jobs/linkedin", json={"items": [{"nom": "x"}]})
     assert coming.status_code == 400
+    workerless = user.http.post("/api/jobs/techstack", json={"items": [{"site_web": "https://a.fr"}]})
+    assert workerless.status_code == 503
+    assert workerless.json()["detail"].startswith("Le module « techstack » n'est pas encore disponible")
 
 
 def test_options_are_checked_with_their_field_named(user: Api) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -138,7 +137,6 @@ class JobRunner:
         done = await self._checkpoints.processed_indices(context.job_id)
         todo = iter([index for index in range(len(table.rows)) if index not in done])
         buffer: list[RowRecord] = []
-        failures: Counter[str] = Counter()
         planned = len(table.rows)
         notice = " ".join(context.notices) or None
 
@@ -160,7 +158,7 @@ class JobRunner:
             for index in todo:
                 if stop.is_set():
                     return
-                buffer.extend(await self._process_one(module, table, index, context, failures))
+                buffer.extend(await self._process_one(module, table, index, context))
                 if len(buffer) >= FLUSH_ROWS:
                     await flush()
 
@@ -179,17 +177,16 @@ class JobRunner:
                 await ticker
             await module.close(context)
         await flush(force=True)
-        for reason, count in failures.most_common(5):
+        for reason, count in await self._checkpoints.failure_reasons(context.job_id):
             await context.log(f"{count} ligne(s) en erreur : {reason}", "warn")
 
-    async def _process_one(
-        self, module: RowModule, table: Table, index: int, context: JobContext, failures: Counter[str]
-    ) -> list[RowRecord]:
+    async def _process_one(self, module: RowModule, table: Table, index: int, context: JobContext) -> list[RowRecord]:
         try:
             produced = await asyncio.wait_for(module.process(table, table.rows[index], context), ROW_TIMEOUT)
-        except (TimeoutError, RowError) as error:
-            failures[str(error) or type(error).__name__] += 1
-            return [RowRecord(index, 0, {}, failed=True, counted=False)]
+        except RowError as error:
+            return [RowRecord(index, 0, {}, failed=True, counted=False, error=str(error))]
+        except TimeoutError:
+            return [RowRecord(index, 0, {}, failed=True, counted=False, error="délai dépassé")]
         if not produced:
             return [RowRecord(index, NO_OUTPUT, {}, counted=False)]
         records = []
