@@ -42,6 +42,8 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_job_ends_with_every_row_onc
     enrichers = fragile.supervisor.get("enrichers")
     enrichers.kill()
     assert api.job(job["id"])["status"] == "running"
+    health = api.http.get("/api/health")
+    assert health.status_code == 503 and health.json()["services"]["enrichers"] == {"ready": False}
     enrichers.start()
     assert_every_row_once(api, job["id"])
 
