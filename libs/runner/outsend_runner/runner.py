@@ -124,7 +124,8 @@ class JobRunner:
             return table
         kept = [row for row in table.rows if all(table.value(row, need) for need in module.spec.needs)]
         if not kept:
-            need = next(need for need in module.spec.needs if not any(table.value(row, need) for row in table.rows))
+            absent = (need for need in module.spec.needs if not any(table.value(row, need) for row in table.rows))
+            need = next(absent, module.spec.needs[0])
             raise JobFailure(missing_column_message(need))
         if dropped := len(table.rows) - len(kept):
             context.note(f"{dropped} ligne(s) ignorée(s) : {', '.join(module.spec.needs)} vide.")
