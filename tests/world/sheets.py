@@ -21,7 +21,10 @@ HOST = "sheets.world.test"
 
 def sheet(rows: int) -> str:
     lines = ["Name,Website,Phone,Rating"]
-    lines += [f"Commerce {index},https://commerce-{index}.fr,01 23 45 67 {index % 100:02d},4.{index % 10}" for index in range(rows)]
+    lines += [
+        f"Commerce {index},https://commerce-{index}.fr,01 23 45 67 {index % 100:02d},4.{index % 10}"
+        for index in range(rows)
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -29,7 +32,7 @@ class _Handler(BaseHTTPRequestHandler):
     requests_seen: ClassVar[Counter[str]] = Counter()
     lock: ClassVar[threading.Lock] = threading.Lock()
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         flaky = re.fullmatch(r"/flaky/([\w-]+)/(\d+)/(\d+)\.csv", self.path)
         if flaky is not None:
             token, failures, rows = flaky.groups()

@@ -102,7 +102,7 @@ class ProjectionRunner:
             while not stop.is_set():
                 try:
                     messages = await subscription.fetch(BATCH, timeout=1.0)
-                except (NatsTimeoutError, asyncio.TimeoutError):
+                except (TimeoutError, NatsTimeoutError):
                     continue
                 for message in messages:
                     delivered += 1

@@ -16,7 +16,9 @@ from outsend_platform.service import Runtime, run_service
 
 async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     settings = AuthSettings.from_env(runtime.settings)
-    accounts = Accounts(AuthRepository(runtime.db), Mailer(settings.mail_from, settings.smtp_url, settings.outbox), settings)
+    accounts = Accounts(
+        AuthRepository(runtime.db), Mailer(settings.mail_from, settings.smtp_url, settings.outbox), settings
+    )
     routes: list[tuple[str, type[Any], Any]] = [
         (subjects.AUTH_SIGNUP, SignupRequest, accounts.signup),
         (subjects.AUTH_LOGIN, LoginRequest, accounts.login),

@@ -11,7 +11,7 @@ from outsend_contracts.clock import iso
 
 
 class UserRecord:
-    __slots__ = ("id", "email", "password_hash", "is_admin", "is_active", "email_verified", "created_at")
+    __slots__ = ("created_at", "email", "email_verified", "id", "is_active", "is_admin", "password_hash")
 
     def __init__(self, row: asyncpg.Record) -> None:
         for name in self.__slots__:
@@ -58,7 +58,10 @@ class AuthRepository:
     # --- sessions --------------------------------------------------------------------------------
     async def create_session(self, token_hash: bytes, user_id: int, expires_at: datetime) -> None:
         await self._pool.execute(
-            "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)", token_hash, user_id, expires_at
+            "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+            token_hash,
+            user_id,
+            expires_at,
         )
 
     async def session_user(self, token_hash: bytes, now: datetime) -> tuple[UserRecord, datetime] | None:

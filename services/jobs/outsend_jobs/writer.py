@@ -42,13 +42,10 @@ class JobWriter:
             raise errors.DomainError(404, errors.JOB_NOT_FOUND)
         return state
 
-    async def catch_up(self, job_id: str) -> None:
-        """Wait until the read model holds every event of the job already in the stream.
-
-        A worker appends a job's end itself: whoever reacts to that event (the pipeline
-        coordinator creating a successor) may ask about the job before the projection saw it.
-        """
+    async def latest(self, job_id: str) -> JobState | None:
+        """The job with every event appended so far, even ones the read model had not applied yet."""
         await self._projector.wait(await self._store.version(subjects.job_events(job_id)))
+        return await self._repository.get(job_id)
 
     async def decide(self, job_id: str, decision: Decision) -> JobState:
         """Apply ``decision`` to the job's current state and append the event it returns, if any.

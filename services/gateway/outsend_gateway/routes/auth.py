@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import msgspec
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, EmailStr, StringConstraints
 
 from outsend_contracts import subjects
 from outsend_contracts.auth import (
@@ -59,7 +59,9 @@ async def signup(body: SignupBody, request: Request, response: Response, gateway
 @router.post("/login")
 async def login(body: LoginBody, request: Request, response: Response, gateway: GatewayDep) -> dict[str, Any]:
     session = await gateway.call(
-        subjects.AUTH_LOGIN, LoginRequest(email=body.email, password=body.password, client_ip=client_ip(request)), Session
+        subjects.AUTH_LOGIN,
+        LoginRequest(email=body.email, password=body.password, client_ip=client_ip(request)),
+        Session,
     )
     set_session_cookie(response, gateway, session.token, session.max_age_seconds)
     return {"ok": True, "user": msgspec.to_builtins(session.user)}
