@@ -1,15 +1,64 @@
-"""The coordinator's decisions, on pipeline states built from events (no I/O)."""
+"""The coordinator's decisions and read-side figures, on pipeline states built from events (no I/O)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
 import pytest
-from pipeline_states import NOW, advance, finish, fresh, record
 
 from outsend_contracts.errors import DomainError
+from outsend_contracts.jobs.state import JobState, JobStatus
 from outsend_contracts.pipelines import events as ev
-from outsend_coordinator import orchestration
+from outsend_contracts.pipelines.definition import normalize
+from outsend_coordinator import orchestration, progress
 from outsend_coordinator.orchestration import next_event, node_view, pipeline_job_id, usable_rows
-from outsend_coordinator.state import PipelineStatus
+from outsend_coordinator.state import NodeStatus, PipelineState, PipelineStatus
+
+NOW = datetime(2026, 5, 27, 10, 14, 2, tzinfo=UTC)
+
+
+def pipeline(nodes: list[tuple[str, str, dict[str, Any]]], edges: list[tuple[str, str]]) -> PipelineState:
+    definition = normalize(
+        {
+            "nodes": [{"id": node_id, "type": kind, "config": config} for node_id, kind, config in nodes],
+            "edges": [{"from": source, "to": target} for source, target in edges],
+        }
+    )
+    created = ev.PipelineCreated(at=NOW, pipeline_id="p1", user_id=7, name="test", definition=definition)
+    return PipelineState.created(created, seq=1)
+
+
+def record(state: PipelineState, event: ev.PipelineEvent) -> None:
+    state.apply(event, state.version + 1)  # type: ignore[arg-type]
+
+
+def advance(state: PipelineState) -> list[ev.PipelineEvent]:
+    """Every step the pipeline takes now, recorded, as the writer does."""
+    taken = []
+    while (event := next_event(state, NOW)) is not None:
+        record(state, event)
+        taken.append(event)
+    return taken
+
+
+def finish(state: PipelineState, node_id: str, outcome: str = "done", **usable: int) -> None:
+    job_id = state.nodes[node_id].job_id
+    assert job_id is not None
+    ended = ev.NodeEnded(at=NOW, node_id=node_id, job_id=job_id, outcome=outcome, usable_rows=usable)  # type: ignore[arg-type]
+    assert orchestration.record_outcome(state, ended) is ended
+    record(state, ended)
+
+
+IMPORT = {"source": "url", "url": "https://sheets.example/s.csv"}
+
+
+def fresh() -> PipelineState:
+    """``src`` (import) feeds ``a`` (filter) and ``b`` (sort); ``a`` feeds ``a2`` (sort)."""
+    return pipeline(
+        [("src", "import", IMPORT), ("a", "filter", {}), ("b", "sort", {}), ("a2", "sort", {})],
+        [("src", "a"), ("src", "b"), ("a", "a2")],
+    )
 
 
 class TestStarting:
@@ -129,3 +178,72 @@ class TestUsableRows:
 
     def test_a_missing_needed_column_leaves_nothing_to_use(self) -> None:
         assert usable_rows(["Name"], [{"Name": "A"}], {"v": "verify", "s": "sort"}) == {"v": 0, "s": 1}
+
+
+def job(state: PipelineState, node_id: str, status: JobStatus, processed: int = 0, planned: int = 0, results: int = 0,
+        completed: datetime | None = None) -> JobState:  # fmt: skip
+    return JobState(
+        id=str(state.nodes[node_id].job_id), user_id=7, job_type="x", lane="parallel", params={}, status=status,
+        processed_points=processed, grid_points_count=planned, results_count=results, completed_at=completed,
+        output_filename="r.csv" if status.terminal else None, pipeline_node_id=node_id,
+    )  # fmt: skip
+
+
+def scrape_then_filter() -> PipelineState:
+    state = pipeline(
+        [("maps", "scrap", {"queries": ["boulangerie"], "zones": ["Lyon"]}), ("keep", "filter", {})],
+        [("maps", "keep")],
+    )
+    advance(state)
+    return state
+
+
+class TestProgress:
+    def test_the_running_stage_contributes_its_own_progress_weighted_by_its_usual_duration(self) -> None:
+        state = scrape_then_filter()
+        running = job(state, "maps", JobStatus.RUNNING, processed=50, planned=100)
+        pct = progress.progress_pct(state, {running.id: running})
+        weight_scrap, weight_filter = progress.stage_weight("scrap"), progress.stage_weight("filter")
+        assert weight_scrap > 10 * weight_filter
+        assert pct == int(100 * 0.5 * weight_scrap / (weight_scrap + weight_filter))
+
+    def test_a_pipeline_is_at_100_only_when_done_and_a_transform_left_weighs_little(self) -> None:
+        state = scrape_then_filter()
+        finish(state, "maps", keep=10)
+        advance(state)
+        assert 95 <= progress.progress_pct(state, {}) < 100
+        finish(state, "keep")
+        advance(state)
+        assert progress.progress_pct(state, {}) == 100
+
+    def test_a_queued_job_counts_nothing_yet(self) -> None:
+        state = scrape_then_filter()
+        queued = job(state, "maps", JobStatus.PENDING)
+        assert progress.progress_pct(state, {queued.id: queued}) == 0
+
+
+class TestOutputJob:
+    def test_the_most_downstream_stage_with_rows_is_the_output_and_an_empty_one_is_not(self) -> None:
+        state = scrape_then_filter()
+        finish(state, "maps", keep=10)
+        advance(state)
+        maps = job(state, "maps", JobStatus.DONE, results=10, completed=NOW)
+        keep = job(state, "keep", JobStatus.DONE, results=0, completed=NOW + timedelta(seconds=5))
+        chosen = progress.output_job(state, {maps.id: maps, keep.id: keep})
+        assert chosen is not None and chosen.id == maps.id and chosen.download_available
+        keep.results_count = 4
+        chosen = progress.output_job(state, {maps.id: maps, keep.id: keep})
+        assert chosen is not None and chosen.id == keep.id and chosen.results_count == 4
+
+    def test_a_cancelled_stage_with_partial_rows_is_downloadable(self) -> None:
+        state = scrape_then_filter()
+        finish(state, "maps", "cancelled")
+        partial = job(state, "maps", JobStatus.CANCELLED, results=7, completed=NOW)
+        chosen = progress.output_job(state, {partial.id: partial})
+        assert chosen is not None and chosen.status == "cancelled" and chosen.download_available
+        assert state.nodes["maps"].status is NodeStatus.CANCELLED
+
+    def test_nothing_downloadable_yet_is_null(self) -> None:
+        state = scrape_then_filter()
+        running = job(state, "maps", JobStatus.RUNNING, results=3)
+        assert progress.output_job(state, {running.id: running}) is None
