@@ -4,15 +4,14 @@
 (``{schema_version, name, definition, meta}``) or a bare ``{nodes, edges}``. Before validation
 the definition is normalised: missing edge ids are generated, config defaults applied,
 newline-separated strings coerced to ``string[]``, unknown config fields stripped; nodes without
-coordinates are laid out. Every refusal is a :class:`PipelineDefinitionError` carrying the French message
-of the Pipelines API page.
+coordinates are laid out. Every refusal is a :class:`PipelineDefinitionError` carrying the French
+message of the Pipelines API page.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -104,7 +103,7 @@ class PipelineRequest(msgspec.Struct, kw_only=True):
     definition: PipelineDefinition
 
 
-def read_request(body: Any, *, default_name: str = DEFAULT_NAME) -> PipelineRequest:
+def read_request(body: Any) -> PipelineRequest:
     """Accept the portable envelope or a bare ``{nodes, edges}``; return it normalised."""
     if not isinstance(body, dict):
         raise PipelineDefinitionError(errors.PIPELINE_MALFORMED.format(reason="un objet JSON est attendu"))
@@ -112,12 +111,12 @@ def read_request(body: Any, *, default_name: str = DEFAULT_NAME) -> PipelineRequ
     if version != SCHEMA_VERSION:
         raise PipelineDefinitionError(errors.PIPELINE_SCHEMA_VERSION.format(version=version, expected=SCHEMA_VERSION))
     raw = body.get("definition", body)
-    return PipelineRequest(name=_name(body.get("name"), default_name), definition=normalize(raw))
+    return PipelineRequest(name=_name(body.get("name")), definition=normalize(raw))
 
 
-def _name(value: Any, default: str) -> str:
+def _name(value: Any) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
-        return default
+        return DEFAULT_NAME
     if not isinstance(value, str):
         raise PipelineDefinitionError(errors.PIPELINE_MALFORMED.format(reason="« name » doit être un texte"))
     if len(value.strip()) > MAX_NAME_LENGTH:
@@ -347,12 +346,3 @@ def _lay_out(definition: PipelineDefinition, drafts: list[dict[str, Any]]) -> No
         node.x = x if x is not None else LAYOUT_ORIGIN + LAYOUT_COLUMN * depth
         node.y = y if y is not None else LAYOUT_ORIGIN + LAYOUT_ROW * rows[depth]
         rows[depth] += 1
-
-
-def walk_down(definition: PipelineDefinition, node_id: str) -> Iterator[str]:
-    """Every node downstream of ``node_id`` (not itself), parents before children."""
-    frontier = definition.successors(node_id)
-    while frontier:
-        current = frontier.pop(0)
-        yield current
-        frontier.extend(definition.successors(current))
