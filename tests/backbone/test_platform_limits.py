@@ -71,14 +71,12 @@ def test_one_trace_follows_a_job_from_the_http_request_to_the_worker(
     job = api.create("filter", items=[{"nom": "A"}])
     api.wait(job["id"])
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        runs = [span for span in collector.spans if span.name == "run job"]
-        requests = [span for span in collector.spans if span.name.startswith("POST /api/jobs/filter")]
-        if runs and requests:
-            break
+    worker_spans = []
+    while time.monotonic() < deadline and not worker_spans:
         time.sleep(0.3)
-    traces = {span.trace_id for span in requests}
-    worker_spans = [span for span in runs if span.trace_id in traces]
+        runs = [span for span in collector.spans if span.name == "run job"]
+        traces = {span.trace_id for span in collector.spans if span.name.startswith("POST /api/jobs/filter")}
+        worker_spans = [span for span in runs if span.trace_id in traces]
     assert worker_spans, "the worker span is not in the request's trace"
     trace_id = worker_spans[0].trace_id
     services = {span.service for span in collector.spans if span.trace_id == trace_id}
