@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
+import sys
 from typing import Any
 
+import asyncpg
 import pytest
 
 from outsend_contracts import errors
@@ -301,3 +305,30 @@ def test_scrap_emails_filter_runs_once_their_workers_exist(platform: LocalPlatfo
     assert jobs_by_node(pipeline)["reachable"][0]["results_count"] == len(with_email) > 0
     assert pipeline["output_job"]["pipeline_node_id"] == "reachable"
     assert pipeline["output_job"]["download_available"] is True
+
+
+@pytest.mark.asyncio
+async def test_rebuilding_the_pipelines_read_model_gives_identical_rows(platform: LocalPlatform, user: Api) -> None:
+    nodes = [node("src", "import", source="url", url=SheetsServer.url(10)), node("f", "filter", rating_min=4.5)]
+    wait(user, create(user, {"definition": definition(nodes, [edge("src", "f")])})["id"])
+    broken = [node("src", "import", source="url", url=SheetsServer.flaky_url(5, failures=9)), node("s", "sort")]
+    wait(user, create(user, {"definition": definition(broken, [edge("src", "s")])})["id"])
+
+    database = await asyncpg.connect(platform.connection_env()["OUTSEND_DATABASE_URL"])
+    queries = (
+        "SELECT * FROM coordinator.pipelines ORDER BY id",
+        "SELECT * FROM coordinator.pipeline_jobs ORDER BY job_id",
+    )
+    try:
+        before = [[dict(row) for row in await database.fetch(query)] for query in queries]
+        result = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "outsend_coordinator", "rebuild-projections"],
+            env={**platform.connection_env(), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        after = [[dict(row) for row in await database.fetch(query)] for query in queries]
+    finally:
+        await database.close()
+    assert len(before[0]) >= 2 and len(before[1]) >= 3
+    assert after == before
