@@ -125,7 +125,9 @@ def test_a_20_node_fan_out_runs_to_completion_and_empty_branches_stop(user: Api)
     assert pipeline["output_job"]["download_available"] is True
 
 
-def test_a_failed_node_stops_its_branch_the_others_finish_and_resume_restarts_it(user: Api) -> None:
+def test_a_failed_node_stops_its_branch_the_others_finish_and_resume_restarts_it(
+    platform: LocalPlatform, user: Api
+) -> None:
     nodes = [
         node("outage", "import", source="url", url=SheetsServer.flaky_url(20, failures=1)),
         node("after_outage", "filter", rating_min=4.5),
@@ -144,6 +146,7 @@ def test_a_failed_node_stops_its_branch_the_others_finish_and_resume_restarts_it
     assert "after_outage" not in jobs_by_node(failed)  # never spawned
     assert [node_state(failed, key)["status"] for key in ("fine", "after_fine")] == ["done", "done"]
     assert failed["output_job"]["pipeline_node_id"] == "after_fine"
+    assert pipeline_event_names(platform, created["id"])[-1] == "failed"
 
     resumed = user.http.post(f"/api/pipelines/{created['id']}/resume")
     assert resumed.status_code == 200, resumed.text
@@ -161,6 +164,8 @@ def test_a_failed_node_stops_its_branch_the_others_finish_and_resume_restarts_it
     assert node_state(done, "outage")["attempt"] == 2
     assert jobs_by_node(done)["after_outage"][0]["results_count"] == sum(note >= 4.5 for note in sheet_notes(20))
     assert len(jobs_by_node(done)["fine"]) == 1  # what had finished is not run again
+    names = pipeline_event_names(platform, created["id"])
+    assert names[names.index("failed") + 1] == "resumed" and names[-1] == "completed"
 
     again = user.http.post(f"/api/pipelines/{created['id']}/resume")
     assert again.status_code == 400
@@ -183,7 +188,7 @@ def test_a_node_failing_mid_pipeline_ends_it_failed(user: Api) -> None:
     assert pipeline["output_job"]["pipeline_node_id"] == "src"
 
 
-def test_cancelling_a_job_short_circuits_everything_downstream(user: Api) -> None:
+def test_cancelling_a_job_short_circuits_everything_downstream(platform: LocalPlatform, user: Api) -> None:
     nodes = [
         node("slow", "import", source="url", url=SheetsServer.url(20, delay=3)),
         node("f", "filter", rating_min=4.1),
@@ -202,6 +207,7 @@ def test_cancelling_a_job_short_circuits_everything_downstream(user: Api) -> Non
     assert [node_state(pipeline, key)["status"] for key in ("f", "s")] == ["blocked", "blocked"]
     assert set(jobs_by_node(pipeline)) == {"slow", "quick", "q"}
     assert [node_state(pipeline, key)["status"] for key in ("quick", "q")] == ["done", "done"]
+    assert pipeline_event_names(platform, created["id"])[-1] == "cancelled"
 
 
 def test_cancelling_a_pipeline_stops_its_jobs_and_it_can_be_resumed(user: Api) -> None:
