@@ -8,7 +8,7 @@ PACKAGES := libs/contracts libs/platform libs/runner \
             services/scraper services/pipeline-coordinator services/veille deploy
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck bench clean
+.PHONY: run test install system-deps lint typecheck bench bench-scrape clean
 
 ## make run: install what is missing, start NATS + Postgres + every service, print the URL
 run: install
@@ -18,7 +18,11 @@ run: install
 test: install
 	$(BIN)/pytest
 
-install: $(STAMP)
+install: system-deps $(STAMP)
+
+## system-deps: Debian packages the services drive (Chromium for the scraper), when missing
+system-deps:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 $(STAMP): $(addsuffix /pyproject.toml,$(PACKAGES)) requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +39,10 @@ typecheck: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+## make bench-scrape: scrape modes on the Maps simulator → bench/results/scrape_modes.json, docs table
+bench-scrape: install
+	$(BIN)/python -m bench.scrape_modes
 
 clean:
 	rm -rf $(VENV) .outsend

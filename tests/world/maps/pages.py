@@ -61,7 +61,9 @@ _FEED_SCRIPT = """
 """
 
 
-def search_page(query: str, lat: float, lon: float, zoom: float, hl: str, state: str, first: list[Place], total: int) -> str:
+def search_page(
+    query: str, lat: float, lon: float, zoom: float, hl: str, state: str, first: list[Place], total: int
+) -> str:
     cards = "".join(_card(place, hl) for place in first)
     settings = {
         "query": query,

@@ -45,7 +45,18 @@ def place_array(place: Place, *, on_place_page: bool) -> list[Any]:
         d[27] = maps_link(place)
         reviews = place.reviews()
         counts = [sum(review.rating == stars for review in reviews) for stars in range(1, 6)]
-        d[175] = [None, None, None, counts, None, None, None, None, None, [[[[review_entry(place, r, n)] for n, r in enumerate(reviews)]]]]
+        d[175] = [
+            None,
+            None,
+            None,
+            counts,
+            None,
+            None,
+            None,
+            None,
+            None,
+            [[[[review_entry(place, r, n)] for n, r in enumerate(reviews)]]],
+        ]
     return d
 
 
@@ -61,7 +72,11 @@ def review_entry(place: Place, review: Review, position: int) -> list[Any]:
         body.append([[review.text, None, [0, len(review.text)]]])
     reply: list[Any] = []
     if review.owner_reply:
-        reply = [None, timestamp + 86_400_000_000, timestamp + 86_400_000_000, review.when] + [None] * 9 + [["fr"], [[review.owner_reply, None, [0, 10]]]]
+        reply = (
+            [None, timestamp + 86_400_000_000, timestamp + 86_400_000_000, review.when]
+            + [None] * 9
+            + [["fr"], [[review.owner_reply, None, [0, 10]]]]
+        )
     return [f"Ci9{place.data_id[-12:]}{position:04d}", meta, body, reply, None, "0ahUKEwj"]
 
 
@@ -82,7 +97,9 @@ def place_state(place: Place) -> str:
     return GUARD + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def initialization_state(lat: float, lon: float, zoom: float, *, search: str | None = None, place: str | None = None) -> str:
+def initialization_state(
+    lat: float, lon: float, zoom: float, *, search: str | None = None, place: str | None = None
+) -> str:
     """``window.APP_INITIALIZATION_STATE``: the search data at ``[3][2]``, a place's at ``[3][0][6]``."""
     slot: list[Any] = [None, None, None]
     if search is not None:

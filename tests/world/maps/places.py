@@ -132,7 +132,9 @@ class Place:
                  "Un peu cher mais sérieux.", "Pas de réponse au téléphone.", "Très professionnel, merci !")
             )  # fmt: skip
             reply = "Merci pour votre retour !" if rng.random() < 0.3 else None
-            reviews.append(Review(f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)[0]}.", rating, whens[position], text, reply))
+            reviews.append(
+                Review(f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)[0]}.", rating, whens[position], text, reply)
+            )
         return reviews
 
 
@@ -143,17 +145,23 @@ class Geography:
         csv.field_size_limit(sys.maxsize)
         postal: dict[str, str] = {}
         codes = {row["id"]: row["code"] for row in _rows("codes_postaux")}
-        communes = {row["id"]: row for row in _rows("communes") if row["type"] in ("COM", "ARM") and row["geometry"] != "\\N"}
+        communes = {
+            row["id"]: row for row in _rows("communes") if row["type"] in ("COM", "ARM") and row["geometry"] != "\\N"
+        }
         for row in _rows("codes_postaux_communes"):
             if row["commune_id"] in communes:
                 postal.setdefault(row["commune_id"], codes[row["codepostal_id"]])
         rows = list(communes.values())
         self._geometries = shapely.from_wkb([row["geometry"] for row in rows])
         self._tree = shapely.STRtree(self._geometries)
-        areas_km2 = shapely.area(self._geometries) * KM_PER_DEGREE**2 * np.cos(
-            np.radians(shapely.get_y(shapely.centroid(self._geometries)))
+        areas_km2 = (
+            shapely.area(self._geometries)
+            * KM_PER_DEGREE**2
+            * np.cos(np.radians(shapely.get_y(shapely.centroid(self._geometries))))
         )
-        populations = np.array([int(row["population_municipale"]) if row["population_municipale"].isdigit() else 0 for row in rows])
+        populations = np.array(
+            [int(row["population_municipale"]) if row["population_municipale"].isdigit() else 0 for row in rows]
+        )
         self._density = populations / np.maximum(areas_km2, 0.01)
         self._names = [row["nom"].split(" ")[0] if row["type"] == "ARM" else row["nom"] for row in rows]
         self._arrondissement = np.array([row["type"] == "ARM" for row in rows])
@@ -185,7 +193,9 @@ class PlaceWorld:
         for i in range(math.floor((lat - dlat) / CELL), math.floor((lat + dlat) / CELL) + 1):
             for j in range(math.floor((lon - dlon) / CELL), math.floor((lon + dlon) / CELL) + 1):
                 for place in self.cell(category, i, j):
-                    distance = math.hypot((place.lat - lat) * KM_PER_DEGREE, (place.lon - lon) * KM_PER_DEGREE * cos_lat)
+                    distance = math.hypot(
+                        (place.lat - lat) * KM_PER_DEGREE, (place.lon - lon) * KM_PER_DEGREE * cos_lat
+                    )
                     if distance <= km:
                         yield distance, place
 
@@ -244,7 +254,15 @@ class PlaceWorld:
         return 1.0
 
     def _place(
-        self, category: Category, rng: random.Random, i: int, j: int, n: int, city: str, postal_code: str, departement: str
+        self,
+        category: Category,
+        rng: random.Random,
+        i: int,
+        j: int,
+        n: int,
+        city: str,
+        postal_code: str,
+        departement: str,
     ) -> Place:
         lat = (i + rng.random()) * CELL
         lon = (j + rng.random()) * CELL
@@ -306,7 +324,9 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 
 def _phone(rng: random.Random, departement: str) -> str:
-    prefix = {"75": "01", "77": "01", "78": "01", "91": "01", "92": "01", "93": "01", "94": "01", "95": "01"}.get(departement)
+    prefix = {"75": "01", "77": "01", "78": "01", "91": "01", "92": "01", "93": "01", "94": "01", "95": "01"}.get(
+        departement
+    )
     if prefix is None:
         first = departement[:1]
         prefix = "04" if first in "0168" else "05" if first in "34" else "02" if first in "2579" else "03"

@@ -61,7 +61,7 @@ def make_handler(simulator: MapsSimulator) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        def do_GET(self) -> None:
             url = urlsplit(self.path)
             params = {key: values[0] for key, values in parse_qs(url.query).items()}
             hl = params.get("hl", "fr")
@@ -76,13 +76,19 @@ def make_handler(simulator: MapsSimulator) -> type[BaseHTTPRequestHandler]:
                 self._redirect(302, target)
                 return
             if match := _SEARCH.match(url.path):
-                self._search(unquote(match["query"]).replace("+", " "), float(match["lat"]), float(match["lon"]), float(match["zoom"]), hl)
+                self._search(
+                    unquote(match["query"]).replace("+", " "),
+                    float(match["lat"]),
+                    float(match["lon"]),
+                    float(match["zoom"]),
+                    hl,
+                )
             elif match := _PLACE.match(url.path):
                 self._place(match["data_id"], hl)
             else:
                 self._send(404, "<!DOCTYPE html><title>404</title><p>Introuvable</p>")
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             form = {key: values[0] for key, values in parse_qs(self.rfile.read(length).decode()).items()}
             if urlsplit(self.path).path != "/consent/save":
@@ -94,7 +100,9 @@ def make_handler(simulator: MapsSimulator) -> type[BaseHTTPRequestHandler]:
                 target = "/"
             self.send_response(303)
             self.send_header("Location", target)
-            self.send_header("Set-Cookie", f"{CONSENT_COOKIE}=CAESHAgBEhJnd3NfMjAyNjA1MjctMF9SQzEaAmZyIAEaBgiA; Path=/; SameSite=Lax")
+            self.send_header(
+                "Set-Cookie", f"{CONSENT_COOKIE}=CAESHAgBEhJnd3NfMjAyNjA1MjctMF9SQzEaAmZyIAEaBgiA; Path=/; SameSite=Lax"
+            )
             self.send_header("Content-Length", "0")
             self.end_headers()
 
@@ -122,7 +130,11 @@ def make_handler(simulator: MapsSimulator) -> type[BaseHTTPRequestHandler]:
                 return
             query = params.get("q", "")
             found = simulator.answer(query, lat, lon, zoom)
-            self._send(200, payloads.search_response(query, found[offset : offset + min(count, PAGE_SIZE)]), "application/json; charset=UTF-8")
+            self._send(
+                200,
+                payloads.search_response(query, found[offset : offset + min(count, PAGE_SIZE)]),
+                "application/json; charset=UTF-8",
+            )
 
         def _place(self, data_id: str, hl: str) -> None:
             simulator.requests["place"] += 1

@@ -98,7 +98,9 @@ def _rows(name: str) -> Iterator[dict[str, str]]:
 @cache
 def load_communes() -> Communes:
     regions = {row["id"]: Region(row["code"], row["nom"]) for row in _rows("regions")}
-    departements = {row["id"]: Departement(row["code"], row["nom"], regions[row["region_id"]]) for row in _rows("departements")}
+    departements = {
+        row["id"]: Departement(row["code"], row["nom"], regions[row["region_id"]]) for row in _rows("departements")
+    }
     raw = [row for row in _rows("communes") if row["type"] in ZONE_TYPES and row["geometry"] != "\\N"]
     code_of_id = {row["id"]: row["code"] for row in raw}
     parents = {row["id"]: row for row in raw}

@@ -119,6 +119,10 @@ class ZoneMembership:
         self._tree = shapely.STRtree(self._areas)
         self._order = {zone.label: rank for rank, zone in reversed(list(enumerate(zones)))}
 
+    def covers(self, tile: Tile) -> bool:
+        """Whether a tile touches one of the zones (a child tile may fall outside them all)."""
+        return len(self._tree.query(shapely.box(*tile.bounds), predicate="intersects")) > 0
+
     def zone_of(self, lat: float, lon: float) -> str | None:
         point = shapely.Point(lon, lat)
         hits = self._tree.query(point, predicate="dwithin", distance=EDGE_TOLERANCE_DEGREES)

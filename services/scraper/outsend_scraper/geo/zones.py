@@ -122,7 +122,9 @@ class ZoneResolver:
         notice = None
         if len(candidates) > 1:
             others = ", ".join(
-                f"{c.name} ({c.departement.code})" for c in sorted(candidates, key=lambda c: -c.population) if c is not chosen
+                f"{c.name} ({c.departement.code})"
+                for c in sorted(candidates, key=lambda c: -c.population)
+                if c is not chosen
             )
             notice = (
                 f"« {label} » : {len(candidates)} communes portent ce nom ; retenue la plus peuplée, "

@@ -185,6 +185,8 @@ def state_payloads(state: Any) -> list[str]:
     """The guarded JSON strings of ``window.APP_INITIALIZATION_STATE[3]`` (search or place data)."""
     found: list[str] = []
     for value in at(state, 3) or []:
-        candidates = [value] if isinstance(value, str) else [at(value, 6), at(value, 5)] if isinstance(value, list) else []
+        candidates = (
+            [value] if isinstance(value, str) else [at(value, 6), at(value, 5)] if isinstance(value, list) else []
+        )
         found.extend(c for c in candidates if isinstance(c, str) and c.lstrip().startswith(GUARD))
     return found
