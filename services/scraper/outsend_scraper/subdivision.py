@@ -10,8 +10,8 @@ Two strategies decide which children:
 
 - ``quadrants`` — the documented blind split: all four children.
 - ``density`` (default) — uses where the returned places lie. A saturated answer is roughly the
-  places nearest the tile's centre: a disc whose radius (the *reach*) is the distance of the
-  farthest result. Inside it the search already saw everything but the least prominent places;
+  places nearest the tile's centre: a disc whose radius (the *reach*) is a quantile of the
+  results' distances (prominent places are listed from further away). Inside it the search already saw everything but the least prominent places;
   outside it, nothing. For each child the density measured in its covered part, times the
   area of its uncovered part, estimates the places the parent missed there; a child is searched
   only if that estimate reaches the mode's child threshold. Quadrants that lie inside the reach
@@ -33,6 +33,9 @@ THRESHOLDS = {"fast": 15, "advanced": 7, "ultra": 1}
 CHILD_THRESHOLDS = {"fast": 6.0, "advanced": 3.0, "ultra": 1.0}
 """Density strategy: places a child must be expected to hide to be searched."""
 STRATEGIES = ("density", "quadrants")
+REACH_QUANTILE = 0.6
+"""The reach is this quantile of the results' distances, not the farthest one: a prominent place
+listed from afar does not mean everything nearer was listed too."""
 SAMPLES = 8
 """Sample points per side when measuring how much of a child the reach covers."""
 KM_PER_DEGREE = 111.32
@@ -41,7 +44,8 @@ KM_PER_DEGREE = 111.32
 def summarize(tile: Tile, returned: Sequence[tuple[float, float]]) -> dict[str, Any]:
     """The facts about a tile's answer that the decision needs (kept with the unit)."""
     lat0, lon0 = tile.centre
-    reach = max((_km(lat0, lon0, lat, lon) for lat, lon in returned), default=0.0)
+    distances = sorted(_km(lat0, lon0, lat, lon) for lat, lon in returned)
+    reach = distances[int(len(distances) * REACH_QUANTILE)] if distances else 0.0
     quadrants = []
     for child in tile.children():
         inside = sum(child.contains(lat, lon) for lat, lon in returned)

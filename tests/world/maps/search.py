@@ -4,8 +4,9 @@
 - Results are ranked by distance weighed by prominence (well-reviewed places rank further out),
   so a saturated answer is a fuzzy disc, not the exact nearest places.
 - At most :data:`RESULT_CAP` results ("Vous êtes arrivé à la fin de la liste.").
-- When the viewport holds fewer than that, the radius widens (×2, ×4, ×8) until it does: in
-  sparse areas a zoomed-in search returns the same far-away places again.
+- When the viewport holds fewer than that, the radius widens (×2, ×4, ×8, at most
+  :data:`WIDEST_KM`) until it does: in sparse areas a zoomed-in search returns the same
+  far-away places again.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from tests.world.maps.places import Category, Place, PlaceWorld
 RESULT_CAP = 120
 PAGE_SIZE = 20
 WIDENINGS = (1, 2, 4, 8)
-PROMINENCE_WEIGHT = 0.45
+WIDEST_KM = 6.0
+PROMINENCE_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ def search(world: PlaceWorld, category: Category, viewport: Viewport) -> list[Pl
     """The full ranked answer (every page) of a search."""
     candidates: list[tuple[float, Place]] = []
     for widening in WIDENINGS:
-        radius = viewport.radius_km * widening
+        radius = max(viewport.radius_km, min(viewport.radius_km * widening, WIDEST_KM))
         candidates = list(world.places_near(category, viewport.lat, viewport.lon, radius))
         if len(candidates) >= RESULT_CAP:
             break
