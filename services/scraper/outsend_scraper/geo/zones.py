@@ -86,8 +86,7 @@ class ZoneResolver:
             if 1 <= number <= count:
                 arrondissement = communes.by_insee[f"{prefix}{number:0{5 - len(prefix)}d}"]
                 return self._of(label, f"{arrondissement.name} ({arrondissement.insee})", [arrondissement])
-        if _DEPARTEMENT_CODE.match(text):
-            departement = communes.departements[text.upper()]
+        if _DEPARTEMENT_CODE.match(text) and (departement := communes.departements.get(text.upper())):
             return self._of(label, f"département {departement.label}", communes.in_departement(departement.code))
         if _FIVE_DIGITS.match(text) and (by_postal_code := communes.by_postal_code.get(text)):
             return self._postal_code(label, text, by_postal_code)
