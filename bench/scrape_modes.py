@@ -42,7 +42,9 @@ RESULTS = ROOT / "bench" / "results" / "scrape_modes.json"
 DOC = ROOT / "docs" / "benchmarks" / "scrape-modes.md"
 
 
-def scrape(simulator: MapsSimulator, resolver: ZoneResolver, zone: str, query: str, mode: str, strategy: str) -> dict[str, Any]:
+def scrape(
+    simulator: MapsSimulator, resolver: ZoneResolver, zone: str, query: str, mode: str, strategy: str
+) -> dict[str, Any]:
     """The scraper's subdivision over the simulator's answers: what a job would find and request."""
     zones = [resolver.resolve(zone)]
     grid = build_grid(zones)
@@ -60,7 +62,9 @@ def scrape(simulator: MapsSimulator, resolver: ZoneResolver, zone: str, query: s
         new = len(set(in_zone) - found)
         found.update(in_zone)
         facts = summarize(tile, [(place.lat, place.lon) for place in answer])
-        queue.extend(child for child in children_to_search(tile, facts, new, mode, strategy) if membership.covers(child))
+        queue.extend(
+            child for child in children_to_search(tile, facts, new, mode, strategy) if membership.covers(child)
+        )
     return {"found": found, "tiles": tiles, "base_tiles": len(grid.tiles), "seconds": time.perf_counter() - started}
 
 
@@ -184,14 +188,26 @@ def render(report: dict[str, Any]) -> str:
             fast[(run["zone"], run["query"])] = run["places"]
     for run in report["runs"]:
         base = fast.get((run["zone"], run["query"]), 0)
-        delta = "—" if run["strategy"] == "quadrants" and run["mode"] == "fast" else f"{(run['places'] - base) / max(base, 1):+.1%}"
+        delta = (
+            "—"
+            if run["strategy"] == "quadrants" and run["mode"] == "fast"
+            else f"{(run['places'] - base) / max(base, 1):+.1%}"
+        )
         lines.append(
             f"| {run['zone']} ({run['density']}) | {run['query']} ({run['category']}) | {run['strategy']} | {run['mode']} "
             f"| {run['places']} | {run['recall']:.1%} | {run['tiles']} | {run['browser_seconds']} | {delta} |"
         )
-    lines += ["", "## Totals", "", "| Strategy-mode | Places | Tiles | Share of quadrant-Ultra places | Tiles vs quadrant Fast |", "|---|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "## Totals",
+        "",
+        "| Strategy-mode | Places | Tiles | Share of quadrant-Ultra places | Tiles vs quadrant Fast |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for key, total in report["summary"]["totals"].items():
-        lines.append(f"| {key} | {total['places']} | {total['tiles']} | {total['share_of_ultra_places']:.1%} | {total['tiles_vs_fast']:.2f}× |")
+        lines.append(
+            f"| {key} | {total['places']} | {total['tiles']} | {total['share_of_ultra_places']:.1%} | {total['tiles_vs_fast']:.2f}× |"
+        )
     target = report["summary"]["target"]
     lines += [
         "",

@@ -50,7 +50,10 @@ def test_a_scrap_of_lyon_2e_and_the_rhone_runs_to_done_and_charges_its_estimate(
     assert done["processed_points"] == done["grid_points_count"] >= estimate["grid_points"]
     stats = done["query_stats"]["plombier"]
     assert stats["tiles"] == done["processed_points"] and stats["results"] == len(rows)
-    assert done["breakdown"] == {"by_query": {"plombier": len(rows)}, "by_zone": {"Lyon 2e": len(lyon_2e), "69": len(rows) - len(lyon_2e)}}
+    assert done["breakdown"] == {
+        "by_query": {"plombier": len(rows)},
+        "by_zone": {"Lyon 2e": len(lyon_2e), "69": len(rows) - len(lyon_2e)},
+    }
     assert done["dead_queries"] == [] and done["flagged_tiles_count"] == 0
     assert done["total_attempts_count"] == done["processed_points"]
     header = user.http.get(f"/api/jobs/{job['id']}/download").content.decode("utf-8-sig").split("\r\n")[0]
@@ -64,12 +67,23 @@ def test_a_scrap_of_lyon_2e_and_the_rhone_runs_to_done_and_charges_its_estimate(
     ("body", "detail"),
     [
         ({"queries": ["plombier"], "zones": ["Atlantide"]}, errors.ZONE_UNPARSEABLE.format(zone="Atlantide")),
-        ({"queries": ["plombier", "dentiste"], "zones": ["France"]}, "Quota dépassé : 2.000 EF demandés, maximum 1.0 EF par job"),
-        ({"queries": ["plombier"], "zones": ["Lyon"], "country": "BEL"}, errors.COUNTRY_UNSUPPORTED.format(country="BEL")),
-        ({"queries": ["plombier"], "zones": ["France"], "mode": "ultra"}, "Quota dépassé : 6.000 EF demandés, maximum 1.0 EF par job"),
+        (
+            {"queries": ["plombier", "dentiste"], "zones": ["France"]},
+            "Quota dépassé : 2.000 EF demandés, maximum 1.0 EF par job",
+        ),
+        (
+            {"queries": ["plombier"], "zones": ["Lyon"], "country": "BEL"},
+            errors.COUNTRY_UNSUPPORTED.format(country="BEL"),
+        ),
+        (
+            {"queries": ["plombier"], "zones": ["France"], "mode": "ultra"},
+            "Quota dépassé : 6.000 EF demandés, maximum 1.0 EF par job",
+        ),
     ],
 )
-def test_a_scrap_that_cannot_run_is_refused_before_it_is_created(user: Api, body: dict[str, object], detail: str) -> None:
+def test_a_scrap_that_cannot_run_is_refused_before_it_is_created(
+    user: Api, body: dict[str, object], detail: str
+) -> None:
     response = user.http.post("/api/jobs", json=body)
     assert response.status_code == 400 and response.json() == {"detail": detail}
     estimate = user.http.post("/api/estimate", json=body).json()

@@ -46,7 +46,9 @@ class TestZones:
         assert zone.description == "Valence (26)"
         assert zone.notice is not None and "Valence (82)" in zone.notice and "3 communes" in zone.notice
 
-    def test_a_postal_code_that_is_also_an_insee_code_is_read_as_postal_code_with_a_notice(self, zones: ZoneResolver) -> None:
+    def test_a_postal_code_that_is_also_an_insee_code_is_read_as_postal_code_with_a_notice(
+        self, zones: ZoneResolver
+    ) -> None:
         zone = zones.resolve("69002")
         assert zone.description.startswith("code postal 69002")
         assert zone.notice is not None and "INSEE 69002" in zone.notice
@@ -80,7 +82,11 @@ class TestGrid:
         rng = random.Random(3)
         points = [boundary.interpolate(rng.random(), normalized=True) for _ in range(400)]
         west, south, east, north = area.bounds
-        points += [p for p in (shapely.Point(rng.uniform(west, east), rng.uniform(south, north)) for _ in range(400)) if area.contains(p)]
+        points += [
+            p
+            for p in (shapely.Point(rng.uniform(west, east), rng.uniform(south, north)) for _ in range(400))
+            if area.contains(p)
+        ]
         for point in points:
             assert any(tile.contains(point.y, point.x) or shapely.box(*tile.bounds).intersects(point) for tile in tiles)
 

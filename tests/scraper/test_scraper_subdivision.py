@@ -15,13 +15,19 @@ def spread(tile: Tile, count: int, *, corner: int | None = None) -> list[tuple[f
     target = tile.children()[corner] if corner is not None else tile
     west, south, east, north = target.bounds
     side = int(count**0.5) + 1
-    points = [(south + (north - south) * (i + 0.5) / side, west + (east - west) * (j + 0.5) / side) for i in range(side) for j in range(side)]
+    points = [
+        (south + (north - south) * (i + 0.5) / side, west + (east - west) * (j + 0.5) / side)
+        for i in range(side)
+        for j in range(side)
+    ]
     return points[:count]
 
 
 @pytest.mark.parametrize("mode", list(THRESHOLDS))
 @pytest.mark.parametrize("strategy", ["quadrants", "density"])
-def test_a_saturated_tile_is_split_only_when_it_brought_the_modes_threshold_of_new_places(mode: str, strategy: str) -> None:
+def test_a_saturated_tile_is_split_only_when_it_brought_the_modes_threshold_of_new_places(
+    mode: str, strategy: str
+) -> None:
     facts = summarize(TILE, spread(TILE, SATURATION + 10))
     threshold = THRESHOLDS[mode]
     assert children_to_search(TILE, facts, threshold - 1, mode, strategy) == []
@@ -55,6 +61,9 @@ def test_density_subdivision_goes_only_where_the_places_are() -> None:
 def test_an_answer_that_reached_beyond_the_tile_is_not_split_by_density() -> None:
     lat, lon = TILE.centre
     west, south, east, north = TILE.bounds
-    far = [(lat + (north - south) * 1.5 * (i % 7 - 3) / 3, lon + (east - west) * 1.5 * (i // 7 - 8) / 8) for i in range(120)]
+    far = [
+        (lat + (north - south) * 1.5 * (i % 7 - 3) / 3, lon + (east - west) * 1.5 * (i // 7 - 8) / 8)
+        for i in range(120)
+    ]
     facts = summarize(TILE, far)
     assert children_to_search(TILE, facts, 120, "ultra", "density") == []

@@ -110,7 +110,9 @@ class JobRunner:
         columns, rows, error_count = await self._assemble(module, table, context.job_id)
         await self._finish(context, columns, rows, errors=error_count, stop=stop)
 
-    async def _run_source(self, module: SourceModule, state: JobState, context: JobContext, stop: asyncio.Event) -> None:
+    async def _run_source(
+        self, module: SourceModule, state: JobState, context: JobContext, stop: asyncio.Event
+    ) -> None:
         assert self._units is not None, "a source module needs unit checkpoints"
         run = SourceRun(module, self._units, context, state)
         rows = await run.run(stop)
@@ -217,7 +219,9 @@ class JobRunner:
             records.append(RowRecord(index, part, data, counted=module.counts_as_result(data)))
         return records
 
-    async def _assemble(self, module: RowModule, table: Table, job_id: str) -> tuple[list[str], list[dict[str, str]], int]:
+    async def _assemble(
+        self, module: RowModule, table: Table, job_id: str
+    ) -> tuple[list[str], list[dict[str, str]], int]:
         """Input rows in order, each with its module columns appended (the column guarantee)."""
         records = await self._checkpoints.records(job_id)
         columns = list(table.columns)

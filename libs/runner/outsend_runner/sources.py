@@ -105,7 +105,8 @@ class SourceRun:
         gathered = asyncio.gather(*workers)
         stopping = asyncio.create_task(_wake_on(stop, wake))
         try:
-            await asyncio.wait([gathered, stopping], return_when=asyncio.FIRST_COMPLETED)
+            waiting: list[asyncio.Future[Any]] = [gathered, stopping]
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopping.cancel()
             if not gathered.done():  # cancelled: in-flight units are abandoned and stay pending

@@ -11,8 +11,8 @@ Two strategies decide which children:
 - ``quadrants`` — the documented blind split: all four children.
 - ``density`` (default) — uses where the returned places lie. A saturated answer is roughly the
   places nearest the tile's centre: a disc whose radius (the *reach*) is a quantile of the
-  results' distances (prominent places are listed from further away). Inside it the search already saw everything but the least prominent places;
-  outside it, nothing. For each child the density measured in its covered part, times the
+  results' distances (prominent places are listed from further away). Inside it the search
+  already saw nearly everything; outside it, nothing. For each child the density measured in its covered part, times the
   area of its uncovered part, estimates the places the parent missed there; a child is searched
   only if that estimate reaches the mode's child threshold. Quadrants that lie inside the reach
   or hold no places are skipped, so depth goes only where the density is.
@@ -86,7 +86,7 @@ def _covered(tile: Tile, lat0: float, lon0: float, reach: float) -> float:
 
 
 def _area_km2(tile: Tile) -> float:
-    west, south, east, north = tile.bounds
+    _, south, _, north = tile.bounds
     return (north - south) * KM_PER_DEGREE * tile.width_km
 
 

@@ -106,7 +106,10 @@ class ZoneResolver:
         notice = None
         insee = self._communes.by_insee.get(code)
         if insee is not None and insee not in found:
-            notice = f"« {label} » lu comme code postal ({names}) ; pour la commune de code INSEE {code} ({insee.name}), écris « INSEE {code} »."
+            notice = (
+                f"« {label} » lu comme code postal ({names}) ; pour la commune de code INSEE {code} "
+                f"({insee.name}), écris « INSEE {code} »."
+            )
         return self._of(label, f"code postal {code} ({names})", found, notice)
 
     def _commune(self, label: str, text: str) -> Zone:

@@ -34,7 +34,7 @@ PROXY_COOLDOWN = 60.0
 BLOCKED_RESOURCES = {"image", "media", "font"}
 
 
-class MapsUnavailable(Exception):
+class MapsUnavailableError(Exception):
     """The page could not be read (timeout, block, unexpected markup)."""
 
 
@@ -114,16 +114,16 @@ class MapsBrowser:
             page = await (await self._context(proxy)).new_page()
         except Exception as error:
             await self._reset()
-            raise MapsUnavailable(f"navigateur indisponible ({type(error).__name__})") from error
+            raise MapsUnavailableError(f"navigateur indisponible ({type(error).__name__})") from error
         answers: list[asyncio.Task[list[Place]]] = []
         page.on("response", lambda response: _collect(response, answers))
         try:
             return await asyncio.wait_for(
                 self._read_search(page, query, lat, lon, zoom, answers), self._settings.tile_timeout
             )
-        except (TimeoutError, MapsUnavailable, Exception) as error:
+        except (TimeoutError, MapsUnavailableError, Exception) as error:
             self._proxies.failed(proxy)
-            raise MapsUnavailable(f"recherche illisible ({type(error).__name__})") from error
+            raise MapsUnavailableError(f"recherche illisible ({type(error).__name__})") from error
         finally:
             for task in answers:
                 task.cancel()
@@ -165,7 +165,7 @@ class MapsBrowser:
             return await self._place_on(page)
         except Exception as error:
             self._proxies.failed(proxy)
-            raise MapsUnavailable(f"fiche illisible ({type(error).__name__})") from error
+            raise MapsUnavailableError(f"fiche illisible ({type(error).__name__})") from error
         finally:
             with contextlib.suppress(Exception):
                 await page.close()
@@ -181,12 +181,12 @@ class MapsBrowser:
     async def _open(self, page: Page, url: str) -> None:
         response = await page.goto(url, wait_until="domcontentloaded")
         if response is not None and response.status >= 500:
-            raise MapsUnavailable(f"HTTP {response.status}")
+            raise MapsUnavailableError(f"HTTP {response.status}")
         if await page.locator(CONSENT_BUTTON).count():
             async with page.expect_navigation(wait_until="domcontentloaded"):
                 await page.locator(CONSENT_BUTTON).first.click()  # "Tout refuser"
             if "/consent" in page.url:
-                raise MapsUnavailable("consentement refusé")
+                raise MapsUnavailableError("consentement refusé")
 
     async def _context(self, proxy: str | None) -> BrowserContext:
         async with self._lock:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from outsend_contracts import errors
 from outsend_runner.module import JobContext, RowError, RowModule
 from outsend_runner.table import Table
-from outsend_scraper.maps.browser import MapsBrowser, MapsUnavailable
+from outsend_scraper.maps.browser import MapsBrowser, MapsUnavailableError
 
 MAPS_HOSTS = re.compile(r"^(www\.|maps\.)?google\.[a-z]{2,3}(\.[a-z]{2})?$")
 PLACE_PATH = re.compile(r"^/maps/place/[^?#]*$")
@@ -51,7 +51,7 @@ class ReviewsModule(RowModule):
             try:
                 place = await browser.place(path)
                 break
-            except MapsUnavailable as error:
+            except MapsUnavailableError as error:
                 if attempt == ATTEMPTS:
                     raise RowError(f"fiche Google Maps illisible ({error})") from error
                 await asyncio.sleep(attempt)

@@ -23,7 +23,7 @@ from outsend_runner.module import JobContext, JobFailure, SourceModule, Unit, Un
 from outsend_scraper.estimate import Plan, plan_scrape
 from outsend_scraper.geo.grid import Tile, ZoneMembership
 from outsend_scraper.geo.zones import ZoneResolver
-from outsend_scraper.maps.browser import MapsBrowser, MapsUnavailable
+from outsend_scraper.maps.browser import MapsBrowser, MapsUnavailableError
 from outsend_scraper.maps.payload import Place
 from outsend_scraper.reviews_text import latest_reviews_summary
 from outsend_scraper.subdivision import children_to_search, summarize
@@ -87,7 +87,7 @@ class ScrapModule(SourceModule):
             try:
                 page = await browser.search(query, lat, lon, tile.z)
                 break
-            except MapsUnavailable as error:
+            except MapsUnavailableError as error:
                 if attempt == ATTEMPTS:
                     raise UnitError(f"tuile {tile.key} illisible : {error}", attempts=attempt) from error
                 await asyncio.sleep(RETRY_PAUSE * attempt)
@@ -191,7 +191,7 @@ class ScrapModule(SourceModule):
                 continue  # already found (and read) by another tile
             try:
                 place = await browser.place(link.removeprefix("https://www.google.com"))
-            except MapsUnavailable:
+            except MapsUnavailableError:
                 continue
             row[REVIEWS_COLUMN] = latest_reviews_summary(place.reviews if place else ())
 
