@@ -266,6 +266,9 @@ class PlaceWorld:
     ) -> Place:
         lat = (i + rng.random()) * CELL
         lon = (j + rng.random()) * CELL
+        here = self.geography.at(lat, lon)  # the address of the exact spot, not of the cell
+        if here is not None:
+            _, city, postal_code, departement = here
         digest = _digest(self.seed, category.slug, i, j, n)
         data_id = f"0x{_CODES[category.slug]:02x}{i + CELL_OFFSET:05x}{j + CELL_OFFSET:05x}{n:04x}:0x{digest & (2**64 - 1):016x}"
         surname = rng.choice(SURNAMES)

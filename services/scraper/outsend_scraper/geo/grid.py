@@ -125,6 +125,8 @@ class ZoneMembership:
 
     def zone_of(self, lat: float, lon: float) -> str | None:
         point = shapely.Point(lon, lat)
-        hits = self._tree.query(point, predicate="dwithin", distance=EDGE_TOLERANCE_DEGREES)
+        hits = self._tree.query(point, predicate="intersects")
+        if len(hits) == 0:  # not strictly inside any zone: the nearest within the tolerance
+            hits = self._tree.query(point, predicate="dwithin", distance=EDGE_TOLERANCE_DEGREES)
         labels = {self._labels[int(index)] for index in hits}
         return min(labels, key=self._order.__getitem__) if labels else None
