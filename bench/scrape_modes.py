@@ -194,8 +194,9 @@ def render(report: dict[str, Any]) -> str:
             else f"{(run['places'] - base) / max(base, 1):+.1%}"
         )
         lines.append(
-            f"| {run['zone']} ({run['density']}) | {run['query']} ({run['category']}) | {run['strategy']} | {run['mode']} "
-            f"| {run['places']} | {run['recall']:.1%} | {run['tiles']} | {run['browser_seconds']} | {delta} |"
+            f"| {run['zone']} ({run['density']}) | {run['query']} ({run['category']}) "
+            f"| {run['strategy']} | {run['mode']} | {run['places']} | {run['recall']:.1%} "
+            f"| {run['tiles']} | {run['browser_seconds']} | {delta} |"
         )
     lines += [
         "",
@@ -206,7 +207,8 @@ def render(report: dict[str, Any]) -> str:
     ]
     for key, total in report["summary"]["totals"].items():
         lines.append(
-            f"| {key} | {total['places']} | {total['tiles']} | {total['share_of_ultra_places']:.1%} | {total['tiles_vs_fast']:.2f}× |"
+            f"| {key} | {total['places']} | {total['tiles']} "
+            f"| {total['share_of_ultra_places']:.1%} | {total['tiles_vs_fast']:.2f}× |"
         )
     target = report["summary"]["target"]
     lines += [
