@@ -14,12 +14,13 @@ from outsend_deploy.local import LocalPlatform
 from tests.support.api import Api
 from tests.support.platform import running_platform
 from tests.world import World
+from tests.world.maps import MapsServer
 from tests.world.sheets import SheetsServer
 
 
 def make_world() -> World:
     """Every server of the test world; issues add theirs here."""
-    return World([SheetsServer()])
+    return World([SheetsServer(), MapsServer()])
 
 
 @pytest.fixture(scope="session")

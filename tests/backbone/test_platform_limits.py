@@ -12,7 +12,7 @@ from tests.support.api import Api
 from tests.support.events import job_event_log, peak_concurrency
 from tests.support.platform import running_platform
 from tests.world import World
-from tests.world.otlp import OtlpCollector
+from tests.world.otlp import OtlpCollector, ReceivedSpan
 from tests.world.sheets import SheetsServer
 
 RETENTION_SECONDS = 4
@@ -71,12 +71,11 @@ def test_one_trace_follows_a_job_from_the_http_request_to_the_worker(
     job = api.create("filter", items=[{"nom": "A"}])
     api.wait(job["id"])
     deadline = time.monotonic() + 15
-    worker_spans = []
-    while time.monotonic() < deadline and not worker_spans:
-        time.sleep(0.3)
-        runs = [span for span in collector.spans if span.name == "run job"]
+    worker_spans: list[ReceivedSpan] = []
+    while not worker_spans and time.monotonic() < deadline:
+        time.sleep(0.3)  # spans are exported in batches
         traces = {span.trace_id for span in collector.spans if span.name.startswith("POST /api/jobs/filter")}
-        worker_spans = [span for span in runs if span.trace_id in traces]
+        worker_spans = [span for span in collector.spans if span.name == "run job" and span.trace_id in traces]
     assert worker_spans, "the worker span is not in the request's trace"
     trace_id = worker_spans[0].trace_id
     services = {span.service for span in collector.spans if span.trace_id == trace_id}
