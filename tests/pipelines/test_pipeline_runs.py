@@ -295,6 +295,38 @@ def test_mutations_are_not_allowed(user: Api, method: str, path: str, detail: st
     assert response.json() == {"detail": detail}
 
 
+def test_a_scrap_root_feeds_its_successors(platform: LocalPlatform, user: Api) -> None:
+    if "scrap" not in announced_modules(platform):
+        pytest.skip("no worker yet for scrap")
+    search = {"queries": ["cordonnier"], "zones": ["Lyon 2e"]}
+    estimate = user.http.post("/api/estimate", json=search).json()
+    nodes = [
+        node("maps", "scrap", **search),
+        node("callable", "filter", require_phone=True),
+        node("best", "sort", sort_by="note", direction="desc", top_n=3),
+    ]
+    created = create(user, {"definition": definition(nodes, [edge("maps", "callable"), edge("callable", "best")])})
+    pipeline = wait(user, created["id"], timeout=400)
+
+    assert pipeline["status"] == "done", pipeline["nodes"]
+    scrap = user.job(jobs_by_node(pipeline)["maps"][0]["id"])
+    assert scrap["ef_cost"] == estimate["ef_cost"] and scrap["grid_points_count"] == estimate["grid_points"]
+    with_phone = [row for row in user.all_items(scrap["id"]) if row["telephone"]]
+    assert jobs_by_node(pipeline)["callable"][0]["results_count"] == len(with_phone) > 0
+    assert pipeline["output_job"]["pipeline_node_id"] == "best"
+    assert pipeline["output_job"]["results_count"] == min(3, len(with_phone))
+
+
+def test_a_scrap_root_with_an_unknown_zone_fails_the_pipeline(platform: LocalPlatform, user: Api) -> None:
+    if "scrap" not in announced_modules(platform):
+        pytest.skip("no worker yet for scrap")
+    body = {"definition": definition([node("maps", "scrap", queries=["plombier"], zones=["Atlantide"])], [])}
+    response = user.http.post("/api/pipelines", json=body)
+    assert response.status_code == 400
+    assert response.json() == {"detail": errors.ZONE_UNPARSEABLE.format(zone="Atlantide")}
+    assert [pipeline["status"] for pipeline in user.http.get("/api/pipelines").json()] == ["failed"]
+
+
 def test_scrap_emails_filter_runs_once_their_workers_exist(platform: LocalPlatform, user: Api) -> None:
     missing = {"scrap", "emails"} - announced_modules(platform)
     if missing:
