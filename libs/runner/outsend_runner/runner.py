@@ -236,8 +236,17 @@ class JobRunner:
                 notice=notice,
             )
 
-        await context.journal.finish(decide)
+        if await context.journal.finish(decide) is None:
+            await self._clean_if_deleted(context.job_id)
         await self._checkpoints.forget(context.job_id)
+
+    async def _clean_if_deleted(self, job_id: str) -> None:
+        """The job ended elsewhere; if it was deleted (account deletion cancels and deletes running
+        jobs), what this worker wrote since — its result file, its last logs — must not outlive it."""
+        state = await load_job(self._store, job_id)
+        if state is None or state.deleted:
+            await self._objects.delete(subjects.OBJ_RESULTS, result_object(job_id))
+            await self._store.purge(subjects.job_events(job_id))
 
     async def _result_count(self, context: JobContext, rows: list[dict[str, str]]) -> int:
         counts = await self._checkpoints.counts(context.job_id)
@@ -246,11 +255,13 @@ class JobRunner:
     async def _fail(self, context: JobContext, message: str) -> None:
         await context.log(message, "error")
         counts = await self._checkpoints.counts(context.job_id)
-        await context.journal.finish(
+        failure = await context.journal.finish(
             lambda _: ev.JobFailed(
                 at=utc_now(), error_message=message, results_count=counts.results, error_count=counts.errors
             )
         )
+        if failure is None:
+            await self._clean_if_deleted(context.job_id)
         await self._checkpoints.forget(context.job_id)
 
 
