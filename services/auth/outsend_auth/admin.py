@@ -96,10 +96,15 @@ class Admin:
     async def invitations(self, request: AdminRequest) -> list[Invitation]:
         await self._guard.require(request.admin_id)
         rows = await self._repository.invitations()
-        listed = [self._invitation(row) for row in rows]
-        known = {row["code"] for row in rows}
-        unused_config = sorted(self._config_codes - known)
-        return [Invitation(code=code, source="config", uses=0, usable=True) for code in unused_config] + listed
+        used_config = {row["code"]: row for row in rows if row["source"] == "config"}
+        configured = [
+            self._invitation(used_config[code])
+            if code in used_config
+            else Invitation(code=code, source="config", uses=0, usable=True)
+            for code in sorted(self._config_codes)
+        ]
+        former = [self._invitation(row) for code, row in used_config.items() if code not in self._config_codes]
+        return configured + former + [self._invitation(row) for row in rows if row["source"] == "admin"]
 
     async def create_invitation(self, request: InvitationCreateRequest) -> Invitation:
         admin = await self._guard.require(request.admin_id)
