@@ -49,7 +49,7 @@ class ApiKeys:
         )
         return ApiKeyCreated(**_public_fields(row), key=key)
 
-    async def list(self, request: UserRequest) -> list[ApiKeyPublic]:
+    async def list_keys(self, request: UserRequest) -> list[ApiKeyPublic]:
         return [public_key(row) for row in await self._repository.api_keys(request.user_id)]
 
     async def revoke(self, request: ApiKeyRevokeRequest) -> dict[str, Any]:

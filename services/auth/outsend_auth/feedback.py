@@ -136,7 +136,7 @@ class Feedback:
         await self._feedback.mark_read(thread.id, _role(request))
         return await self._serialized(thread.id, _role(request))
 
-    async def list(self, request: ListThreadsRequest) -> list[FeedbackThread]:
+    async def list_threads(self, request: ListThreadsRequest) -> list[FeedbackThread]:
         await self._check_reader(request)
         threads = await self._feedback.threads(
             user_id=None if request.as_admin else request.user_id,

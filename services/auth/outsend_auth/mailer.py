@@ -34,7 +34,7 @@ class Mailer:
         self._smtp_url = smtp_url
         self._outbox = outbox
         self._retry_delays = tuple(retry_delays)
-        self._pending: set[asyncio.Task[None]] = set()
+        self._pending: set[asyncio.Task[bool]] = set()
 
     def compose(self, to: str, subject: str, text: str) -> EmailMessage:
         message = EmailMessage()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 import asyncpg
@@ -14,22 +14,21 @@ from outsend_contracts.auth import UserPublic
 from outsend_contracts.clock import iso
 
 
+@dataclass(frozen=True, slots=True)
 class UserRecord:
-    __slots__ = (
-        "created_at",
-        "email",
-        "email_verified",
-        "id",
-        "invitation_code",
-        "is_active",
-        "is_admin",
-        "last_login_at",
-        "password_hash",
-    )
+    id: int
+    email: str
+    password_hash: str
+    is_admin: bool
+    is_active: bool
+    email_verified: bool
+    created_at: datetime
+    last_login_at: datetime | None
+    invitation_code: str | None
 
-    def __init__(self, row: asyncpg.Record) -> None:
-        for name in self.__slots__:
-            setattr(self, name, row[name])
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> UserRecord:
+        return cls(**{field.name: row[field.name] for field in fields(cls)})
 
     def public(self, admin_emails: frozenset[str]) -> UserPublic:
         return UserPublic(
@@ -81,15 +80,15 @@ class AuthRepository:
             )
             if row is None:
                 raise EmailTakenError(email)  # leaving the transaction rolls the claimed use back
-            return UserRecord(row)
+            return UserRecord.from_row(row)
 
     async def user_by_email(self, email: str) -> UserRecord | None:
         row = await self._pool.fetchrow("SELECT * FROM users WHERE lower(email) = lower($1)", email)
-        return UserRecord(row) if row else None
+        return UserRecord.from_row(row) if row else None
 
     async def user_by_id(self, user_id: int) -> UserRecord | None:
         row = await self._pool.fetchrow("SELECT * FROM users WHERE id = $1", user_id)
-        return UserRecord(row) if row else None
+        return UserRecord.from_row(row) if row else None
 
     async def mark_verified(self, user_id: int) -> None:
         await self._pool.execute("UPDATE users SET email_verified = true WHERE id = $1", user_id)
@@ -114,7 +113,7 @@ class AuthRepository:
             )
             if row is not None and not active:
                 await connection.execute("DELETE FROM sessions WHERE user_id = $1", user_id)
-        return UserRecord(row) if row else None
+        return UserRecord.from_row(row) if row else None
 
     async def list_users(self, query: str, limit: int, offset: int) -> list[UserRecord]:
         rows = await self._pool.fetch(
@@ -126,7 +125,7 @@ class AuthRepository:
             limit,
             offset,
         )
-        return [UserRecord(row) for row in rows]
+        return [UserRecord.from_row(row) for row in rows]
 
     async def delete_user(self, user_id: int) -> None:
         """Sessions, tokens, API keys and votes go with the user; feedback threads stay, anonymised."""
@@ -151,7 +150,7 @@ class AuthRepository:
             token_hash,
             now,
         )
-        return (UserRecord(row), row["session_expires_at"]) if row else None
+        return (UserRecord.from_row(row), row["session_expires_at"]) if row else None
 
     async def extend_session(self, token_hash: bytes, expires_at: datetime) -> None:
         await self._pool.execute("UPDATE sessions SET expires_at = $2 WHERE token_hash = $1", token_hash, expires_at)
@@ -222,7 +221,7 @@ class AuthRepository:
             """,
             key_hash,
         )
-        return (UserRecord(row), row["key_id"], row["key_last_used_at"]) if row else None
+        return (UserRecord.from_row(row), row["key_id"], row["key_last_used_at"]) if row else None
 
     async def touch_api_key(self, key_id: int, now: datetime) -> None:
         await self._pool.execute("UPDATE api_keys SET last_used_at = $2 WHERE id = $1", key_id, now)

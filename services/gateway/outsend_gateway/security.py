@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Request, Response, Security
+from fastapi.security import APIKeyCookie, APIKeyHeader
 
 from outsend_contracts import errors, subjects
 from outsend_contracts.auth import ApiKeyRequest, ResolveReply, TokenRequest, UserPublic
@@ -68,7 +69,18 @@ async def optional_user(request: Request, response: Any, gateway_: GatewayDep) -
     return reply.user
 
 
-async def _optional_user(request: Request, response: Response, gateway_: GatewayDep) -> UserPublic | None:
+_KEY_SCHEME = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="Clé API (docs/api-keys.md)")
+_COOKIE_SCHEME = APIKeyCookie(name=COOKIE, auto_error=False, description="Cookie de session")
+
+
+async def _optional_user(
+    request: Request,
+    response: Response,
+    gateway_: GatewayDep,
+    _key: Annotated[str | None, Security(_KEY_SCHEME)],
+    _cookie: Annotated[str | None, Security(_COOKIE_SCHEME)],
+) -> UserPublic | None:
+    """The dependency form; the two schemes declare both credentials in the OpenAPI document."""
     return await optional_user(request, response, gateway_)
 
 
