@@ -11,7 +11,7 @@ import pytest
 from outsend_contracts import errors
 from outsend_contracts.auth import MAX_API_KEYS
 from outsend_deploy.local import LocalPlatform
-from tests.accounts.support import anonymous, problem
+from tests.accounts.support import anonymous, problem, wait_until
 from tests.support.api import Api
 
 ROWS = [
@@ -136,9 +136,9 @@ def test_a_job_lifecycle_through_a_key_only(platform: LocalPlatform, user: Api, 
     with client.stream("GET", f"/api/jobs/{job_id}/stream") as stream:
         events = [line for line in stream.iter_lines() if line.startswith("event: ")]
     assert events[-1] == "event: done"
+    # The read model follows the event stream a moment later.
+    wait_until(lambda: client.get(f"/api/jobs/{job_id}").json()["status"] == "done", "the job read as done")
     done = client.get(f"/api/jobs/{job_id}").json()
-    while done["status"] == "running":  # the read model follows the event stream a moment later
-        done = client.get(f"/api/jobs/{job_id}").json()
     assert done["status"] == "done" and done["results_count"] == len([row for row in ROWS if float(row["note"]) >= 4])
     assert [job["id"] for job in client.get("/api/jobs").json()] == [job_id]
     assert client.get(f"/api/jobs/{job_id}/items").json()["count"] == done["results_count"]
