@@ -63,9 +63,9 @@ class Mailer:
                 return True
             except (aiosmtplib.SMTPException, OSError) as error:
                 if delay is None or not _transient(error):
-                    log.error("mail.undelivered", attempt=attempt, error=repr(error))
+                    log.error("mail.undelivered", attempt=attempt, error=_describe(error))
                     return False
-                log.warning("mail.retry", attempt=attempt, in_seconds=delay, error=repr(error))
+                log.warning("mail.retry", attempt=attempt, in_seconds=delay, error=_describe(error))
                 await asyncio.sleep(delay)
         return False
 
@@ -93,6 +93,15 @@ class Mailer:
         path = self._outbox / f"{formatdate().replace(' ', '_').replace(',', '')}-{uuid.uuid4().hex[:8]}.eml"
         path.write_bytes(bytes(message))
         log.info("mail.written", path=str(path))
+
+
+def _describe(error: Exception) -> str:
+    """The failure without the recipient's address (the errors' own text includes it)."""
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
+        return f"{type(error).__name__} {[refusal.code for refusal in error.recipients]}"
+    if isinstance(error, aiosmtplib.SMTPResponseException):
+        return f"{type(error).__name__} {error.code}"
+    return type(error).__name__
 
 
 def _transient(error: Exception) -> bool:
