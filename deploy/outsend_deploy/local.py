@@ -90,9 +90,7 @@ class LocalPlatform:
     # --- services ----------------------------------------------------------------------------
     def start_services(self) -> None:
         env = {**self.connection_env(), "OUTSEND_HTTP_PORT": str(self.http_port), **self.extra_env}
-        self.supervisor = Supervisor(
-            [ServiceProcess(name, env, self.data_dir / "logs") for name in SERVICES]
-        )
+        self.supervisor = Supervisor([ServiceProcess(name, env, self.data_dir / "logs") for name in SERVICES])
         self.supervisor.start_all()
 
     def wait_healthy(self, timeout: float = 60.0) -> None:

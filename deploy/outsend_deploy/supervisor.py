@@ -32,14 +32,14 @@ class ServiceProcess:
 
     def start(self) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{self.name}.log", "ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", SERVICES[self.name]],
-            env={**os.environ, **self.env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # Ctrl-C reaches the runner, which stops services in order
-        )
+        with open(self.log_dir / f"{self.name}.log", "ab") as log:  # the child keeps its own copy of the fd
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", SERVICES[self.name]],
+                env={**os.environ, **self.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C reaches the runner, which stops services in order
+            )
 
     @property
     def alive(self) -> bool:

@@ -36,6 +36,17 @@ def read_mails(platform: LocalPlatform, to: str) -> list[email.message.EmailMess
     return mails
 
 
+def wait_for_mail(platform: LocalPlatform, to: str, count: int = 1, timeout: float = 10) -> email.message.EmailMessage:
+    """The latest mail of ``to`` once it has received ``count`` (mail leaves in the background)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        mails = read_mails(platform, to)
+        if len(mails) >= count:
+            return mails[-1]
+        time.sleep(0.1)
+    raise AssertionError(f"no mail for {to}")
+
+
 def link_token(message: email.message.EmailMessage) -> str:
     body = message.get_body(("plain",))
     assert body is not None
@@ -78,13 +89,7 @@ class Api:
         assert response.status_code == 200, response.text
 
     def wait_mail(self, count: int = 1, timeout: float = 10) -> email.message.EmailMessage:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            mails = read_mails(self.platform, self.email)
-            if len(mails) >= count:
-                return mails[-1]
-            time.sleep(0.1)
-        raise AssertionError(f"no mail for {self.email}")
+        return wait_for_mail(self.platform, self.email, count, timeout)
 
     # --- jobs ----------------------------------------------------------------------------------
     def create(self, module: str, **body: Any) -> dict[str, Any]:

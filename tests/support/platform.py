@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from outsend_deploy.local import LocalPlatform
@@ -26,11 +27,22 @@ TEST_ENV = {
 }
 
 
+INFRA = os.environ.get("OUTSEND_TEST_INFRA", "wheels")
+"""``wheels`` (default): NATS and Postgres from their PyPI wheels. ``testcontainers``: in Docker."""
+
+
 @contextmanager
 def running_platform(extra_env: dict[str, str] | None = None) -> Iterator[LocalPlatform]:
     """NATS, Postgres and every service on free ports, in a fresh directory; stopped afterwards."""
     data_dir = Path(tempfile.mkdtemp(prefix="outsend-test-", dir="/tmp"))
     platform = LocalPlatform.for_tests(data_dir, {**TEST_ENV, **(extra_env or {})})
+    with ExitStack() as containers:
+        if INFRA == "testcontainers":
+            platform.nats_url, platform.database_url = _start_containers(containers)
+        yield from _run(platform, data_dir)
+
+
+def _run(platform: LocalPlatform, data_dir: Path) -> Iterator[LocalPlatform]:
     try:
         platform.start_infra()
         platform.start_services()
@@ -39,3 +51,16 @@ def running_platform(extra_env: dict[str, str] | None = None) -> Iterator[LocalP
     finally:
         platform.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _start_containers(stack: ExitStack) -> tuple[str, str]:
+    """NATS and Postgres in Docker, for machines that have a Docker engine."""
+    from testcontainers.community.postgres import PostgresContainer
+    from testcontainers.core.container import DockerContainer
+    from testcontainers.core.waiting_utils import wait_for_logs
+
+    nats = stack.enter_context(DockerContainer("nats:2.11").with_command("-js -m 8222").with_exposed_ports(4222))
+    wait_for_logs(nats, "Server is ready")
+    postgres = stack.enter_context(PostgresContainer("postgres:17", dbname="outsend", driver=None))
+    nats_url = f"nats://{nats.get_container_host_ip()}:{nats.get_exposed_port(4222)}"
+    return nats_url, postgres.get_connection_url()

@@ -17,12 +17,15 @@ HOST = "sheets.world.test"
 
 def sheet(rows: int) -> str:
     lines = ["Name,Website,Phone,Rating"]
-    lines += [f"Commerce {index},https://commerce-{index}.fr,01 23 45 67 {index % 100:02d},4.{index % 10}" for index in range(rows)]
+    lines += [
+        f"Commerce {index},https://commerce-{index}.fr,01 23 45 67 {index % 100:02d},4.{index % 10}"
+        for index in range(rows)
+    ]
     return "\n".join(lines) + "\n"
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         match = re.fullmatch(r"/(?:slow/(\d+(?:\.\d+)?)/)?(?:sheet/)?(\d+)\.csv", self.path)
         if match is None:
             self.send_error(404)

@@ -49,7 +49,7 @@ def coerce_config(schema: ConfigSchema, raw: dict[str, Any], *, apply_defaults: 
     config: dict[str, Any] = {}
     for name, spec in schema.items():
         value = raw.get(name)
-        if value is None or value == "" and spec.type != "string":
+        if value is None or (value == "" and spec.type != "string"):
             if spec.required:
                 raise ConfigFieldError(name, "champ requis", missing=True)
             if apply_defaults and spec.default is not None:

@@ -15,7 +15,7 @@ class RpcError(msgspec.Struct, frozen=True):
     headers: dict[str, str] = {}
 
 
-class RpcReply(msgspec.Struct, frozen=True, omit_defaults=True):
+class RpcReply(msgspec.Struct, frozen=True):
     """Either ``result`` (the handler's answer, any JSON value) or ``error``."""
 
     result: Any = None

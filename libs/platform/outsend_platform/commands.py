@@ -47,7 +47,7 @@ async def send(
             await _publish(js, subject, rpc.encode(command), headers)
         try:
             message = await subscription.next_msg(timeout=timeout)
-        except (TimeoutError, asyncio.TimeoutError) as error:
+        except TimeoutError as error:
             raise errors.DomainError(503, errors.SERVICE_UNAVAILABLE) from error
     finally:
         await subscription.unsubscribe()

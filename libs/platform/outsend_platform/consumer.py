@@ -44,7 +44,7 @@ async def consume(
                 continue
             try:
                 messages = await subscription.fetch(concurrency - len(running), timeout=1.0)
-            except (NatsTimeoutError, TimeoutError, asyncio.TimeoutError):
+            except (NatsTimeoutError, TimeoutError):
                 continue
             except ConnectionClosedError:
                 return

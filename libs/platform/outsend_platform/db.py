@@ -56,7 +56,9 @@ async def migrate(pool: asyncpg.Pool, schema: str, package: str) -> None:
             f'CREATE TABLE IF NOT EXISTS "{schema}".schema_migrations '
             "(version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
         )
-        applied = {row["version"] for row in await connection.fetch(f'SELECT version FROM "{schema}".schema_migrations')}
+        applied = {
+            row["version"] for row in await connection.fetch(f'SELECT version FROM "{schema}".schema_migrations')
+        }
         for entry in files:
             if entry.name in applied:
                 continue

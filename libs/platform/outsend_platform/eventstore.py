@@ -8,13 +8,12 @@ wildcard subject), so two writers cannot both win.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js import api as js_api
-from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.errors import APIError, NotFoundError
 
 from outsend_contracts import streams
@@ -49,9 +48,7 @@ class EventStore:
         if msg_id is not None:
             headers["Nats-Msg-Id"] = msg_id
         try:
-            ack = await self._js.publish(
-                subject, payload, stream=streams.EVENTS.name, headers=inject_headers(headers)
-            )
+            ack = await self._js.publish(subject, payload, stream=streams.EVENTS.name, headers=inject_headers(headers))
         except APIError as error:
             if error.err_code == WRONG_LAST_SEQUENCE:
                 raise ConcurrencyError(subject) from error
@@ -80,7 +77,7 @@ class EventStore:
             while True:
                 try:
                     messages = await subscription.fetch(256, timeout=0.5)
-                except (NatsTimeoutError, asyncio.TimeoutError):
+                except (TimeoutError, NatsTimeoutError):
                     return
                 for message in messages:
                     yield message.metadata.sequence.stream, message.subject, message.data

@@ -71,7 +71,7 @@ class ProjectionRunner:
             while not stop.is_set():
                 try:
                     messages = await subscription.fetch(BATCH, timeout=1.0)
-                except (NatsTimeoutError, asyncio.TimeoutError):
+                except (TimeoutError, NatsTimeoutError):
                     continue
                 except Exception as error:
                     log.warning("projection.fetch_failed", projection=self._projection.name, error=repr(error))

@@ -47,7 +47,7 @@ async def call(
     with tracer().start_as_current_span(f"rpc {subject}"):
         try:
             message = await nc.request(subject, encode(request), timeout=timeout, headers=inject_headers())
-        except (NoRespondersError, NatsTimeoutError, asyncio.TimeoutError) as error:
+        except (TimeoutError, NoRespondersError, NatsTimeoutError) as error:
             log.warning("rpc.unavailable", subject=subject, error=repr(error))
             raise errors.DomainError(503, errors.SERVICE_UNAVAILABLE) from error
     return decode_reply(message.data, result_type)

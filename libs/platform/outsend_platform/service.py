@@ -24,7 +24,6 @@ log = get_logger(__name__)
 VERSION = "0.1.0"
 
 
-
 @dataclass
 class Runtime:
     """What a running service holds: its connections and its way to stop."""

@@ -23,6 +23,8 @@ class RowRecord:
     data: dict[str, Any]
     failed: bool = False
     counted: bool = True
+    error: str | None = None
+    """Why the row failed, for the job's log."""
 
 
 @dataclass(frozen=True)
@@ -50,13 +52,15 @@ class Checkpoints:
             )
             """
         )
+        await self._pool.execute("ALTER TABLE job_rows ADD COLUMN IF NOT EXISTS error text")
 
     async def save(self, job_id: str, records: Sequence[RowRecord]) -> None:
         if not records:
             return
         await self._pool.executemany(
-            "INSERT INTO job_rows VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-            [(job_id, r.index, r.part, r.data, r.failed, r.counted) for r in records],
+            "INSERT INTO job_rows (job_id, idx, part, data, failed, counted, error)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+            [(job_id, r.index, r.part, r.data, r.failed, r.counted, r.error) for r in records],
         )
 
     async def processed_indices(self, job_id: str) -> set[int]:
@@ -82,6 +86,18 @@ class Checkpoints:
             "SELECT idx, part, data, failed, counted FROM job_rows WHERE job_id = $1 ORDER BY idx, part", job_id
         )
         return [RowRecord(row["idx"], row["part"], row["data"], row["failed"], row["counted"]) for row in rows]
+
+    async def failure_reasons(self, job_id: str, limit: int = 5) -> list[tuple[str, int]]:
+        """The most frequent reasons rows failed, across every attempt of the job."""
+        rows = await self._pool.fetch(
+            """
+            SELECT coalesce(error, '') AS reason, count(*) AS rows FROM job_rows
+            WHERE job_id = $1 AND failed GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $2
+            """,
+            job_id,
+            limit,
+        )
+        return [(row["reason"], row["rows"]) for row in rows]
 
     async def forget(self, job_id: str) -> None:
         await self._pool.execute("DELETE FROM job_rows WHERE job_id = $1", job_id)

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from outsend_contracts.registry import REGISTRY, ModuleSpec
+from outsend_platform.objects import ObjectStorage
 from outsend_runner.journal import JobJournal
 from outsend_runner.table import Table
-from outsend_platform.objects import ObjectStorage
 
 
 class JobFailure(Exception):

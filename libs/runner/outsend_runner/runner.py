@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -125,7 +124,8 @@ class JobRunner:
             return table
         kept = [row for row in table.rows if all(table.value(row, need) for need in module.spec.needs)]
         if not kept:
-            need = next(need for need in module.spec.needs if not any(table.value(row, need) for row in table.rows))
+            absent = (need for need in module.spec.needs if not any(table.value(row, need) for row in table.rows))
+            need = next(absent, module.spec.needs[0])
             raise JobFailure(missing_column_message(need))
         if dropped := len(table.rows) - len(kept):
             context.note(f"{dropped} ligne(s) ignorée(s) : {', '.join(module.spec.needs)} vide.")
@@ -138,7 +138,6 @@ class JobRunner:
         done = await self._checkpoints.processed_indices(context.job_id)
         todo = iter([index for index in range(len(table.rows)) if index not in done])
         buffer: list[RowRecord] = []
-        failures: Counter[str] = Counter()
         planned = len(table.rows)
         notice = " ".join(context.notices) or None
 
@@ -160,7 +159,7 @@ class JobRunner:
             for index in todo:
                 if stop.is_set():
                     return
-                buffer.extend(await self._process_one(module, table, index, context, failures))
+                buffer.extend(await self._process_one(module, table, index, context))
                 if len(buffer) >= FLUSH_ROWS:
                     await flush()
 
@@ -179,17 +178,16 @@ class JobRunner:
                 await ticker
             await module.close(context)
         await flush(force=True)
-        for reason, count in failures.most_common(5):
+        for reason, count in await self._checkpoints.failure_reasons(context.job_id):
             await context.log(f"{count} ligne(s) en erreur : {reason}", "warn")
 
-    async def _process_one(
-        self, module: RowModule, table: Table, index: int, context: JobContext, failures: Counter[str]
-    ) -> list[RowRecord]:
+    async def _process_one(self, module: RowModule, table: Table, index: int, context: JobContext) -> list[RowRecord]:
         try:
             produced = await asyncio.wait_for(module.process(table, table.rows[index], context), ROW_TIMEOUT)
-        except (RowError, asyncio.TimeoutError) as error:
-            failures[str(error) or type(error).__name__] += 1
-            return [RowRecord(index, 0, {}, failed=True, counted=False)]
+        except RowError as error:
+            return [RowRecord(index, 0, {}, failed=True, counted=False, error=str(error))]
+        except TimeoutError:
+            return [RowRecord(index, 0, {}, failed=True, counted=False, error="délai dépassé")]
         if not produced:
             return [RowRecord(index, NO_OUTPUT, {}, counted=False)]
         records = []
@@ -198,7 +196,9 @@ class JobRunner:
             records.append(RowRecord(index, part, data, counted=module.counts_as_result(data)))
         return records
 
-    async def _assemble(self, module: RowModule, table: Table, job_id: str) -> tuple[list[str], list[dict[str, str]], int]:
+    async def _assemble(
+        self, module: RowModule, table: Table, job_id: str
+    ) -> tuple[list[str], list[dict[str, str]], int]:
         """Input rows in order, each with its module columns appended (the column guarantee)."""
         records = await self._checkpoints.records(job_id)
         columns = list(table.columns)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
+from disposable_email_domains import blocklist as disposable_domains
 
 ROLE_LOCAL_PARTS = frozenset(
     {
@@ -41,7 +41,7 @@ def is_personal(address: str) -> bool:
 
 
 def is_disposable(domain: str) -> bool:
-    return domain.lower() in DISPOSABLE_DOMAINS
+    return domain.lower() in disposable_domains
 
 
 def email_quality(value: str) -> int:
@@ -54,8 +54,6 @@ def email_quality(value: str) -> int:
         domain = address.rsplit("@", 1)[1]
         if is_disposable(domain):
             continue
-        if is_role_address(address):
-            best = max(best, 1)
-        else:
-            best = max(best, 2 if domain in FREE_PROVIDERS else 3)
+        score = 1 if is_role_address(address) else 2 if domain in FREE_PROVIDERS else 3
+        best = max(best, score)
     return best

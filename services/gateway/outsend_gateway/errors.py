@@ -25,7 +25,12 @@ def install_error_handlers(app: FastAPI) -> None:
         if any(problem.get("type") == "json_invalid" for problem in problems):
             return JSONResponse({"detail": errors.MALFORMED_JSON}, status_code=400)
         return JSONResponse(
-            {"detail": {"message": errors.VALIDATION_FAILED, "errors": [_field_error(problem) for problem in problems]}},
+            {
+                "detail": {
+                    "message": errors.VALIDATION_FAILED,
+                    "errors": [_field_error(problem) for problem in problems],
+                }
+            },
             status_code=422,
         )
 
@@ -61,12 +66,12 @@ class BodySizeLimit:
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_bytes:
-                raise _TooLarge
+                raise _TooLargeError
             return message
 
         try:
             await self.app(scope, counting_receive, send)
-        except _TooLarge:
+        except _TooLargeError:
             await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
@@ -82,5 +87,5 @@ class BodySizeLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
+class _TooLargeError(Exception):
     pass

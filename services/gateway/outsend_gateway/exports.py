@@ -12,6 +12,7 @@ import msgspec
 from openpyxl import Workbook
 
 from outsend_contracts.resultfile import encode_csv
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 _PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s().,]*\d[\d\s().,]*$")
 

@@ -82,10 +82,12 @@ class JobLifecycle:
 
     async def _check_source(self, command: cmd.CreateJob, spec: registry.ModuleSpec) -> JobState:
         assert command.source_job_id is not None
-        source = await self._owned(command.source_job_id, command.user_id)
-        if spec.slug == "emails" and command.params.get("mode") == "deep":
-            if source.job_type != "emails" or source.params.get("mode") != "normal" or source.status is not JobStatus.DONE:
-                raise errors.DomainError(400, errors.DEEP_REQUIRES_NORMAL)
+        # The source may have just ended (a pipeline reacts to its ``done`` event): read it up to date.
+        source = await self._owned(command.source_job_id, command.user_id, latest=True)
+        deep = spec.slug == "emails" and command.params.get("mode") == "deep"
+        normal_run = source.job_type == "emails" and source.params.get("mode") == "normal"
+        if deep and not (normal_run and source.status is JobStatus.DONE):
+            raise errors.DomainError(400, errors.DEEP_REQUIRES_NORMAL)
         if command.params.get("resume"):
             return source
         if source.status is not JobStatus.DONE:
@@ -154,8 +156,8 @@ class JobLifecycle:
             await self.erase(state)
         return {"ok": True}
 
-    async def _owned(self, job_id: str, user_id: int | None) -> JobState:
-        state = await self._repository.get(job_id)
+    async def _owned(self, job_id: str, user_id: int | None, *, latest: bool = False) -> JobState:
+        state = await (self._writer.latest(job_id) if latest else self._repository.get(job_id))
         if state is None:
             raise errors.DomainError(404, errors.JOB_NOT_FOUND)
         if user_id is not None and state.user_id != user_id:

@@ -42,6 +42,11 @@ class JobWriter:
             raise errors.DomainError(404, errors.JOB_NOT_FOUND)
         return state
 
+    async def latest(self, job_id: str) -> JobState | None:
+        """The job with every event appended so far, even ones the read model had not applied yet."""
+        await self._projector.wait(await self._store.version(subjects.job_events(job_id)))
+        return await self._repository.get(job_id)
+
     async def decide(self, job_id: str, decision: Decision) -> JobState:
         """Apply ``decision`` to the job's current state and append the event it returns, if any.
 

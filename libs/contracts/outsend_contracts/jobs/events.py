@@ -16,12 +16,12 @@ from outsend_contracts import SCHEMA_VERSION
 LogLevel = Literal["debug", "info", "warn", "error"]
 
 
-class JobEvent(msgspec.Struct, tag_field="event", kw_only=True, frozen=True, omit_defaults=True):
+class JobEvent(msgspec.Struct, tag_field="event", kw_only=True, frozen=True):
     at: datetime
     schema_version: int = SCHEMA_VERSION
 
 
-class JobCreated(JobEvent, tag="created"):
+class JobCreated(JobEvent, tag="created", frozen=True):
     job_id: str
     user_id: int
     job_type: str
@@ -43,13 +43,13 @@ class JobCreated(JobEvent, tag="created"):
     """W3C trace context of the request that created the job, so its work joins that trace."""
 
 
-class JobStarted(JobEvent, tag="started"):
+class JobStarted(JobEvent, tag="started", frozen=True):
     """Admitted by the queue: a lane slot and a user slot are taken, work is dispatched."""
 
     attempt: int = 1
 
 
-class JobProgress(JobEvent, tag="progress"):
+class JobProgress(JobEvent, tag="progress", frozen=True):
     """Cumulative counters (each event replaces the previous values)."""
 
     processed: int
@@ -62,16 +62,16 @@ class JobProgress(JobEvent, tag="progress"):
     notice: str | None = None
 
 
-class JobLogged(JobEvent, tag="log"):
+class JobLogged(JobEvent, tag="log", frozen=True):
     message: str
     level: LogLevel = "info"
 
 
-class JobCancelRequested(JobEvent, tag="cancel_requested"):
+class JobCancelRequested(JobEvent, tag="cancel_requested", frozen=True):
     pass
 
 
-class JobDone(JobEvent, tag="done"):
+class JobDone(JobEvent, tag="done", frozen=True):
     results_count: int
     error_count: int = 0
     processed: int = 0
@@ -80,24 +80,24 @@ class JobDone(JobEvent, tag="done"):
     notice: str | None = None
 
 
-class JobFailed(JobEvent, tag="failed"):
+class JobFailed(JobEvent, tag="failed", frozen=True):
     error_message: str
     results_count: int = 0
     error_count: int = 0
     output_filename: str | None = None
 
 
-class JobCancelled(JobEvent, tag="cancelled"):
+class JobCancelled(JobEvent, tag="cancelled", frozen=True):
     results_count: int = 0
     error_count: int = 0
     output_filename: str | None = None
 
 
-class JobExpired(JobEvent, tag="expired"):
+class JobExpired(JobEvent, tag="expired", frozen=True):
     """Seven days after the terminal state: the result is purged, the record kept."""
 
 
-class JobDeleted(JobEvent, tag="deleted"):
+class JobDeleted(JobEvent, tag="deleted", frozen=True):
     pass
 
 
@@ -115,7 +115,7 @@ AnyJobEvent = (
 )
 
 _encoder = msgspec.json.Encoder()
-_decoder = msgspec.json.Decoder(AnyJobEvent)
+_decoder: msgspec.json.Decoder[AnyJobEvent] = msgspec.json.Decoder(AnyJobEvent)
 
 
 def encode_event(event: JobEvent) -> bytes:

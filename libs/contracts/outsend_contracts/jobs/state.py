@@ -150,9 +150,7 @@ class JobState(msgspec.Struct, kw_only=True):
 
     @property
     def download_available(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED) and bool(
-            self.output_filename
-        )
+        return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED) and bool(self.output_filename)
 
     def public(self) -> JobPublic:
         return JobPublic(

@@ -73,8 +73,10 @@ def _row_predicates(table: Table, config: Mapping[str, Any], report: FilterRepor
         site = value("site_web")
         flag_column = "aggregator_flag" if "aggregator_flag" in table.columns else None
         checks.append(
-            lambda row: not is_aggregator_url(site(row))
-            and (flag_column is None or row.get(flag_column, "").strip().lower() not in TRUE)
+            lambda row: (
+                not is_aggregator_url(site(row))
+                and (flag_column is None or row.get(flag_column, "").strip().lower() not in TRUE)
+            )
         )
     if config.get("alive_only") and "site_alive" in table.columns:
         checks.append(lambda row: row.get("site_alive", "").strip().lower() in ALIVE)
@@ -88,8 +90,10 @@ def _row_predicates(table: Table, config: Mapping[str, Any], report: FilterRepor
         email = value("email")
         personal = "email_personal" if "email_personal" in table.columns else None
         checks.append(
-            lambda row: any(is_personal(address) for address in addresses(email(row)))
-            or bool(personal and row.get(personal, "").strip())
+            lambda row: (
+                any(is_personal(address) for address in addresses(email(row)))
+                or bool(personal and row.get(personal, "").strip())
+            )
         )
     if rule := config.get("phone_prefix"):
         checks.append(_phone_prefix(table, rule))

@@ -105,7 +105,11 @@ def parse_table(data: bytes) -> tuple[Table, list[str]]:
     """Rows of a pasted or downloaded CSV, columns renamed to canonical names; plus notices."""
     text = decode(data)
     delimiter = sniff_delimiter(text)
-    records = [record for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if any(c.strip() for c in record)]
+    records = [
+        record
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        if any(c.strip() for c in record)
+    ]
     if not records:
         raise JobFailure(NOTHING_TO_IMPORT)
     notices: list[str] = []
@@ -121,9 +125,12 @@ def parse_table(data: bytes) -> tuple[Table, list[str]]:
         columns, body = infer_columns(records), records
         guessed = ", ".join(f"{index + 1} → {name}" for index, name in enumerate(columns))
         notices.append(f"Fichier sans en-tête : colonnes devinées d'après leur contenu ({guessed}).")
-    width = len(columns)
-    rows = [dict(zip(columns, [cell.strip() for cell in record[:width]] + [""] * (width - len(record)), strict=False)) for record in body]
-    return Table(columns, rows), notices
+    return Table(columns, [_row(columns, record) for record in body]), notices
+
+
+def _row(columns: list[str], record: list[str]) -> dict[str, str]:
+    cells = [cell.strip() for cell in record[: len(columns)]]
+    return dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True))
 
 
 def _canonical_headers(headers: list[str]) -> tuple[list[str], list[tuple[str, str]]]:

@@ -54,7 +54,9 @@ def body_model(spec: ModuleSpec) -> type[BaseModel]:
         fields["source_job_id"] = (str | None, Field(None, max_length=64))
     for name, field_spec in spec.config_schema.items():
         fields[name] = (_PYTHON_TYPES[field_spec.type] | None, Field(None, description=_describe(field_spec)))
-    return create_model(f"{spec.slug.title().replace('_', '')}JobRequest", __config__=ConfigDict(extra="allow"), **fields)
+    return create_model(
+        f"{spec.slug.title().replace('_', '')}JobRequest", __config__=ConfigDict(extra="allow"), **fields
+    )
 
 
 def _describe(spec: FieldSpec) -> str:
@@ -135,7 +137,9 @@ async def list_jobs(
     user: User, gateway: GatewayDep, limit: int = Query(100), offset: int = Query(0)
 ) -> list[dict[str, Any]]:
     states = await gateway.call(
-        subjects.JOBS_LIST, ListJobs(user_id=user.id, limit=min(max(limit, 1), 500), offset=max(offset, 0)), list[JobState]
+        subjects.JOBS_LIST,
+        ListJobs(user_id=user.id, limit=min(max(limit, 1), 500), offset=max(offset, 0)),
+        list[JobState],
     )
     return [_public(state) for state in states]
 
@@ -217,5 +221,3 @@ async def delete(job_id: str, user: ActiveUser, gateway: GatewayDep) -> Response
     await gateway.command(subjects.CMD_JOBS_DELETE, DeleteJob(job_id=job_id, user_id=user.id), new_job_id(), dict)
     gateway.forget_result(job_id)
     return Response(status_code=204)
-
-

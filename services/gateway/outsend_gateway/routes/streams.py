@@ -8,7 +8,6 @@ the job runs and once at the end, followed by ``done``; the stream then closes.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import time
@@ -100,6 +99,8 @@ async def _follow(subscription: Any, request: Request, after: int) -> AsyncItera
     while time.monotonic() - started < MAX_DURATION:
         if await request.is_disconnected():
             return
+        if caught_up and state is not None and state.status.terminal:
+            return  # the client had already seen the end (it resumed after the last event)
         now = time.monotonic()
         if state is not None and caught_up and now >= next_status:
             yield sse("status", state.status_event(), last_seq)
@@ -109,10 +110,8 @@ async def _follow(subscription: Any, request: Request, after: int) -> AsyncItera
             next_heartbeat = now + HEARTBEAT_EVERY
         try:
             message = await subscription.next_msg(timeout=0.5 if caught_up else 2.0)
-        except (NatsTimeoutError, asyncio.TimeoutError):
+        except (TimeoutError, NatsTimeoutError):
             caught_up = True
-            if state is not None and state.status.terminal:
-                return  # the client had already seen the end (resumed after the last event)
             continue
         seq = message.metadata.sequence.stream
         caught_up = message.metadata.num_pending == 0
@@ -137,4 +136,9 @@ def _done(state: JobState) -> dict[str, Any]:
     duration = None
     if state.started_at and state.completed_at:
         duration = int((state.completed_at - state.started_at).total_seconds())
-    return {"id": state.id, "status": state.status.value, "results_count": state.results_count, "duration_seconds": duration}
+    return {
+        "id": state.id,
+        "status": state.status.value,
+        "results_count": state.results_count,
+        "duration_seconds": duration,
+    }

@@ -1,0 +1,50 @@
+"""A newcomer, in the browser: signs up, verifies, imports a CSV, filters it, downloads the result."""
+
+from __future__ import annotations
+
+import uuid
+
+from outsend_deploy.local import LocalPlatform
+from tests.support.api import PASSWORD, link_token, wait_for_mail
+from tests.support.browser import chromium
+from tests.support.platform import INVITE_CODE
+
+CSV = "Name;Website;Rating\nCabinet A;https://a.fr;4,5\nCabinet B;;3.1\nCabinet C;https://c.fr;4.9\n"
+
+
+def test_signup_verify_import_filter_download_in_the_browser(platform: LocalPlatform) -> None:
+    address = f"newcomer-{uuid.uuid4().hex[:8]}@example.com"
+    with chromium() as browser:
+        page = browser.new_page(base_url=platform.base_url, accept_downloads=True)
+        page.goto("/#/signup")
+        page.fill("#email", address)
+        page.fill("#password", PASSWORD)
+        page.fill("#invitation_code", INVITE_CODE)
+        page.check("input[name=accept_responsibility]")
+        page.click("button[type=submit]")
+        page.get_by_text("Confirme ton adresse email").wait_for()
+
+        mail = wait_for_mail(platform, address)
+        page.goto(f"/verify-email?token={link_token(mail)}")
+        page.get_by_text("Adresse confirmée").wait_for()
+
+        page.goto("/#/new")
+        page.select_option("select[name=module]", "import")
+        page.fill("#text", CSV)
+        page.click("button[type=submit]")
+        page.get_by_role("link", name="Télécharger CSV").wait_for()
+        assert "« Website » → site_web" in page.inner_text("main")
+        import_id = page.url.rsplit("/", 1)[1]
+
+        page.goto("/#/new")
+        page.select_option("select[name=module]", "filter")
+        page.select_option("select[name=source_job_id]", import_id)
+        page.fill("#options", '{"rating_min": 4, "require_site": true}')
+        page.click("button[type=submit]")
+        page.get_by_role("link", name="Télécharger CSV").wait_for()
+        assert "2 ligne(s) gardée(s) sur 3" in page.inner_text(".log")
+
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Télécharger CSV").click()
+        content = download.value.path().read_text(encoding="utf-8-sig")
+        assert content.splitlines() == ["nom;site_web;note", "Cabinet A;https://a.fr;4,5", "Cabinet C;https://c.fr;4.9"]
