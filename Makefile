@@ -8,7 +8,7 @@ PACKAGES := libs/contracts libs/platform libs/runner \
             services/scraper services/pipeline-coordinator services/veille deploy
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps lint typecheck bench clean
+.PHONY: run test install system-deps lint typecheck bench bench-accounts clean
 
 ## make run: install what is missing, start NATS + Postgres + every service, print the URL
 run: install
@@ -42,6 +42,10 @@ typecheck: install
 
 bench: install
 	$(BIN)/python -m bench.backbone
+
+## make bench-accounts: API key vs cookie, rate-limit windows, GDPR export → bench/results/accounts.json
+bench-accounts: install
+	$(BIN)/python -m bench.accounts
 
 clean:
 	rm -rf $(VENV) .outsend
