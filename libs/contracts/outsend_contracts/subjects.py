@@ -124,6 +124,7 @@ def account_export(service: str) -> str:
     """``svc.<service>.account_export``: what a service keeps of one user, for the GDPR export."""
     return f"svc.{service}.account_export"
 
+
 # --- key/value buckets and object stores --------------------------------------------------
 KV_WORKERS: Final = "workers"
 """Key ``<module slug>`` → the service that runs it; written by workers at start-up."""
