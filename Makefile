@@ -8,7 +8,7 @@ PACKAGES := libs/contracts libs/platform libs/runner \
             services/scraper services/pipeline-coordinator services/veille deploy
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps lint typecheck bench bench-accounts clean
+.PHONY: run test install system-deps lint typecheck bench bench-scrape bench-accounts clean
 
 ## make run: install what is missing, start NATS + Postgres + every service, print the URL
 run: install
@@ -18,7 +18,7 @@ run: install
 test: install
 	$(BIN)/pytest
 
-install: $(STAMP) system-deps
+install: system-deps $(STAMP)
 
 ## Debian's Chromium drives the scraper, deep email extraction and the UI tests
 system-deps:
@@ -42,6 +42,10 @@ typecheck: install
 
 bench: install
 	$(BIN)/python -m bench.backbone
+
+## make bench-scrape: scrape modes on the Maps simulator → bench/results/scrape_modes.json, docs table
+bench-scrape: install
+	$(BIN)/python -m bench.scrape_modes
 
 ## make bench-accounts: API key vs cookie, rate-limit windows, GDPR export → bench/results/accounts.json
 bench-accounts: install

@@ -16,12 +16,13 @@ from tests.support.platform import ADMIN_EMAIL, running_platform
 from tests.world import World
 from tests.world.hcaptcha import HCaptchaServer
 from tests.world.mail_relay import MailRelay
+from tests.world.maps import MapsServer
 from tests.world.sheets import SheetsServer
 
 
 def make_world() -> World:
     """Every server of the test world; issues add theirs here."""
-    return World([SheetsServer(), MailRelay(), HCaptchaServer()])
+    return World([SheetsServer(), MapsServer(), MailRelay(), HCaptchaServer()])
 
 
 @pytest.fixture(scope="session")

@@ -86,3 +86,15 @@ RESULT_GONE: Final = "Résultat expiré ou indisponible"
 UNSUPPORTED_FORMAT: Final = "Format non supporté : {format} (attendu: csv | json | xlsx)"
 JOB_TIMED_OUT: Final = "Durée maximale dépassée (6 heures)"
 ROW_LIMIT: Final = "Entre 1 et {max_items} items par job"
+
+# --- scrap (zones, grid, estimate) ---------------------------------------------------------------
+ZONE_UNPARSEABLE: Final = (
+    "Zone non reconnue : « {zone} » (attendu : ville, code postal, arrondissement, code INSEE, "
+    "département, région, « France » ou « Ville 30km »)"
+)
+ZONE_RADIUS_TOO_LARGE: Final = "Rayon trop grand pour « {zone} » : {max_km} km maximum"
+COUNTRY_UNSUPPORTED: Final = "Pays non pris en charge : {country} (seul FRA est disponible pour l'instant)"
+GRID_EMPTY: Final = "Grille vide : les zones demandées ne couvrent aucun point"
+NO_QUERY: Final = "Aucune recherche : indique au moins un terme (ex. « plombier »)"
+NO_ZONE: Final = "Aucune zone : indique au moins une ville, un code postal ou un département"
+MAPS_LINK_INVALID: Final = "Lien Google Maps invalide"

@@ -191,6 +191,9 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
             "extra_columns": FieldSpec(type="string[]", label="Colonnes en plus", max_items=3),
             "stop_at": FieldSpec(type="int", label="Arrêter à N lignes", minimum=1),
             "country": FieldSpec(type="string", label="Pays (ISO3)", default="FRA", max_length=3),
+            "subdivision": FieldSpec(
+                type="enum", label="Subdivision", enum=("density", "quadrants"), default="density"
+            ),
         },
         feature_page="scraper-google-maps-gratuit-export-csv",
     ),

@@ -46,6 +46,7 @@ class JobJournal:
         stats: dict[str, Any] | None = None,
         notice: str | None = None,
         force: bool = False,
+        eta_seconds: int | None = None,
     ) -> None:
         now = time.monotonic()
         if not force and now - self._last_progress < PROGRESS_EVERY:
@@ -57,7 +58,7 @@ class JobJournal:
             planned=planned,
             results_count=results,
             error_count=errors,
-            eta_seconds=_eta(started, processed, planned),
+            eta_seconds=eta_seconds if eta_seconds is not None else _eta(started, processed, planned),
             stats=stats,
             notice=notice,
         )

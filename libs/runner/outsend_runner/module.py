@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -19,6 +20,14 @@ class JobFailure(Exception):
 
 class RowError(Exception):
     """A row that could not be processed; its message is counted and logged, the job goes on."""
+
+
+class UnitError(RowError):
+    """A source unit that could not be done after ``attempts`` tries (counted as flagged)."""
+
+    def __init__(self, message: str, attempts: int = 1) -> None:
+        super().__init__(message)
+        self.attempts = attempts
 
 
 @dataclass
@@ -82,3 +91,85 @@ class TableModule(Module):
     @abstractmethod
     async def transform(self, table: Table | None, context: JobContext) -> Table:
         """Return the output table; ``table`` is ``None`` for sources (``import``)."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One resumable piece of a source's work (a map tile for one query …)."""
+
+    key: str
+    """Unique within the job; a unit already processed is never processed again."""
+    data: dict[str, Any]
+    parent: str | None = None
+
+
+@dataclass
+class UnitResult:
+    """What exploring a unit found: candidate rows (deduplicated by :meth:`SourceModule.row_key`)."""
+
+    rows: list[dict[str, Any]]
+    attempts: int = 1
+    facts: dict[str, Any] = field(default_factory=dict)
+    """Module statistics kept with the unit (saturation, query, zone …)."""
+
+
+class SourceModule(Module):
+    """A source whose resumable units are not input rows: it plans units, explores each one, and
+    may add follow-up units from what a unit found (a saturated tile is subdivided).
+
+    The runner checkpoints every unit with its rows in one transaction, deduplicates rows by
+    :meth:`row_key`, resumes a redelivered job where it stopped, lets a resume job inherit the
+    processed units and rows of an interrupted one, and honours ``stop_at``.
+    """
+
+    concurrency: ClassVar[int] = 2
+
+    async def open(self, context: JobContext) -> None:
+        """Prepare for a job (the default needs nothing)."""
+
+    async def close(self, context: JobContext) -> None:
+        """Release what ``open`` took."""
+
+    @abstractmethod
+    async def plan(self, context: JobContext) -> list[Unit]:
+        """The units known before anything is explored; raise :class:`JobFailure` if none can run."""
+
+    tallied: ClassVar[tuple[str, ...]] = ()
+    """Row columns whose values the runner counts over unique rows (for :meth:`statistics`)."""
+
+    @abstractmethod
+    async def explore(self, unit: Unit, context: JobContext, known: Set[str]) -> UnitResult:
+        """Do one unit's work; ``known`` holds the row keys found so far. Raise :class:`UnitError`
+        when the unit cannot be done (it is counted as flagged and the job goes on)."""
+
+    @abstractmethod
+    def row_key(self, row: Mapping[str, Any]) -> str:
+        """The identity of a row: two units finding the same key produce one row."""
+
+    @abstractmethod
+    def columns(self, context: JobContext) -> list[str]:
+        """The result file's columns, in order."""
+
+    def follow_ups(self, unit: Unit, result: UnitResult, new_rows: int, context: JobContext) -> list[Unit]:
+        """Units to add after ``unit`` found ``new_rows`` rows nobody had found before (pure)."""
+        return []
+
+    def statistics(
+        self, outcomes: Iterable[UnitOutcome], tallies: Mapping[str, Counter[str]], context: JobContext
+    ) -> dict[str, Any]:
+        """The job's public statistics (``query_stats``, ``breakdown`` …) from every unit's outcome
+        and the per-value counts of the :attr:`tallied` columns over unique rows."""
+        return {}
+
+
+@dataclass(frozen=True)
+class UnitOutcome:
+    """A processed unit as the checkpoints keep it."""
+
+    key: str
+    data: dict[str, Any]
+    found: int
+    new_rows: int
+    attempts: int
+    flagged: bool
+    facts: dict[str, Any]

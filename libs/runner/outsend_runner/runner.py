@@ -23,8 +23,10 @@ from outsend_platform.logging import get_logger
 from outsend_platform.objects import ObjectStorage
 from outsend_runner.checkpoints import NO_OUTPUT, Checkpoints, RowRecord
 from outsend_runner.journal import JobJournal, load_job
-from outsend_runner.module import JobContext, JobFailure, Module, RowError, RowModule, TableModule
+from outsend_runner.module import JobContext, JobFailure, Module, RowError, RowModule, SourceModule, TableModule
+from outsend_runner.sources import SourceRun
 from outsend_runner.table import Table, cell, read_csv
+from outsend_runner.units import UnitCheckpoints
 
 log = get_logger(__name__)
 
@@ -45,8 +47,10 @@ class JobRunner:
         checkpoints: Checkpoints,
         modules: Mapping[str, Module],
         resources: dict[str, Any] | None = None,
+        units: UnitCheckpoints | None = None,
     ) -> None:
         self._nc = nc
+        self._units = units
         self._store = store
         self._objects = objects
         self._checkpoints = checkpoints
@@ -91,6 +95,9 @@ class JobRunner:
         already = await self._checkpoints.counts(context.job_id)
         if already.processed:
             await context.log(f"Reprise après interruption : {already.processed} lignes déjà traitées")
+        if isinstance(module, SourceModule):
+            await self._run_source(module, state, context, stop)
+            return
         if isinstance(module, TableModule):
             source = None if module.spec.slug == "import" else await self._input(context)
             output = await module.transform(source, context)
@@ -101,6 +108,20 @@ class JobRunner:
         await self._process_rows(module, table, context, stop, state)
         columns, rows, error_count = await self._assemble(module, table, context.job_id)
         await self._finish(context, columns, rows, errors=error_count, stop=stop)
+
+    async def _run_source(
+        self, module: SourceModule, state: JobState, context: JobContext, stop: asyncio.Event
+    ) -> None:
+        assert self._units is not None, "a source module needs unit checkpoints"
+        run = SourceRun(module, self._units, context, state)
+        rows = await run.run(stop)
+        ended = await self._finish(
+            context, module.columns(context), rows, errors=run.flagged, stop=stop, processed=run.processed
+        )
+        if ended is not None and not ended.cancel_requested:  # done: nothing left to resume
+            await self._units.forget(context.job_id)
+            if context.options.get("resume") and context.source_job_id:
+                await self._units.forget(context.source_job_id)
 
     # --- input -----------------------------------------------------------------------------------
     async def _input(self, context: JobContext) -> Table:
@@ -216,8 +237,17 @@ class JobRunner:
 
     # --- the end ---------------------------------------------------------------------------------
     async def _finish(
-        self, context: JobContext, columns: list[str], rows: list[dict[str, str]], *, errors: int, stop: asyncio.Event
-    ) -> None:
+        self,
+        context: JobContext,
+        columns: list[str],
+        rows: list[dict[str, str]],
+        *,
+        errors: int,
+        stop: asyncio.Event,
+        processed: int | None = None,
+    ) -> JobState | None:
+        """Write the result and the terminal event; returns the state it was decided on (``None``
+        if the job had already ended)."""
         output = _output_name(context) if rows or not stop.is_set() else None
         if output is not None:
             await self._objects.put(subjects.OBJ_RESULTS, result_object(context.job_id), encode_csv(columns, rows))
@@ -231,14 +261,16 @@ class JobRunner:
                 at=utc_now(),
                 results_count=results,
                 error_count=errors,
-                processed=max(state.grid_points_count, len(rows)),
+                processed=processed if processed is not None else max(state.grid_points_count, len(rows)),
                 output_filename=output,
                 notice=notice,
             )
 
-        if await context.journal.finish(decide) is None:
+        ended = await context.journal.finish(decide)
+        if ended is None:
             await self._clean_if_deleted(context.job_id)
         await self._checkpoints.forget(context.job_id)
+        return ended
 
     async def _clean_if_deleted(self, job_id: str) -> None:
         """The job ended elsewhere; if it was deleted (account deletion cancels and deletes running

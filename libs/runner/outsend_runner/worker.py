@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections import defaultdict
 from collections.abc import Coroutine, Sequence
 from typing import Any
@@ -19,8 +21,9 @@ from outsend_platform.objects import ObjectStorage
 from outsend_platform.service import Runtime
 from outsend_platform.tracing import consumer_span
 from outsend_runner.checkpoints import Checkpoints
-from outsend_runner.module import Module
+from outsend_runner.module import Module, SourceModule
 from outsend_runner.runner import JobRunner
+from outsend_runner.units import UnitCheckpoints
 
 log = get_logger(__name__)
 
@@ -35,6 +38,10 @@ async def serve_modules(
     js = runtime.broker.js
     checkpoints = Checkpoints(runtime.db)
     await checkpoints.setup()
+    units = None
+    if any(isinstance(module, SourceModule) for module in modules):
+        units = UnitCheckpoints(runtime.db)
+        await units.setup()
     runner = JobRunner(
         runtime.broker.nc,
         EventStore(js),
@@ -42,6 +49,7 @@ async def serve_modules(
         checkpoints,
         {module.slug: module for module in modules},
         resources,
+        units,
     )
     workers = await js.key_value(subjects.KV_WORKERS)
     by_lane: dict[Lane, list[str]] = defaultdict(list)
@@ -58,7 +66,8 @@ async def serve_modules(
                 await runner.run(order, deliveries=message.metadata.num_delivered)
         await message.ack()
 
-    return [
+    loops = [] if units is None else [_purge_stale_units(units, runtime)]
+    return loops + [
         consume(
             js,
             streams.work_consumer(
@@ -70,3 +79,15 @@ async def serve_modules(
         )
         for lane, slugs in by_lane.items()
     ]
+
+
+async def _purge_stale_units(units: UnitCheckpoints, runtime: Runtime, every: float = 3600.0) -> None:
+    """Interrupted source jobs stay resumable for a while; then their checkpoints go."""
+    while not runtime.stop.is_set():
+        try:
+            if purged := await units.purge_stale():
+                log.info("units.purged", jobs=purged)
+        except Exception as error:  # the database restarting: try again next round
+            log.warning("units.purge_failed", error=repr(error))
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(runtime.stop.wait(), every)

@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
+from outsend_contracts.scrape import SCRAPER_ESTIMATE, Estimate, EstimateRequest
 from outsend_platform.service import Runtime, run_service
+from outsend_runner.worker import serve_modules
+from outsend_scraper.estimate import estimate
+from outsend_scraper.geo.zones import ZoneResolver
+from outsend_scraper.maps.browser import MapsBrowser
+from outsend_scraper.modules import modules
+from outsend_scraper.settings import ScraperSettings
 
 
 async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
-    return []
+    settings = ScraperSettings.from_env()
+    zones = await asyncio.to_thread(ZoneResolver)
+    browser = MapsBrowser(settings)
+
+    async def handle_estimate(request: EstimateRequest) -> Estimate:
+        return await asyncio.to_thread(estimate, zones, request, settings.seconds_per_tile)
+
+    await runtime.rpc.route(SCRAPER_ESTIMATE, EstimateRequest, handle_estimate)
+
+    async def close_browser() -> None:
+        await runtime.stop.wait()
+        await browser.close()
+
+    loops = await serve_modules(runtime, modules(settings.pages), {"browser": browser, "zones": zones})
+    return [*loops, close_browser()]
 
 
 def main() -> None:
