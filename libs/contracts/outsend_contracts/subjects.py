@@ -23,6 +23,11 @@ def cmd_all(service: str) -> str:
     return f"cmd.{service}.>"
 
 
+def cmd_forget_job(service: str) -> str:
+    """``cmd.<worker service>.forget_job``: drop the checkpoints a worker keeps of a deleted job."""
+    return f"cmd.{service}.forget_job"
+
+
 # --- events -------------------------------------------------------------------------------
 EVT_ALL: Final = "evt.>"
 EVT_JOB_ALL: Final = "evt.job.>"

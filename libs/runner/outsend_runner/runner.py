@@ -15,7 +15,7 @@ from outsend_contracts import errors, subjects
 from outsend_contracts.aliases import missing_column_message
 from outsend_contracts.clock import utc_now
 from outsend_contracts.jobs import events as ev
-from outsend_contracts.jobs.commands import WorkOrder
+from outsend_contracts.jobs.commands import ForgetJob, WorkOrder
 from outsend_contracts.jobs.state import JobState
 from outsend_contracts.resultfile import encode_csv, result_object
 from outsend_platform.eventstore import EventStore
@@ -279,6 +279,14 @@ class JobRunner:
         if state is None or state.deleted:
             await self._objects.delete(subjects.OBJ_RESULTS, result_object(job_id))
             await self._store.purge(subjects.job_events(job_id))
+            await self.forget(ForgetJob(job_id=job_id))
+
+    async def forget(self, command: ForgetJob) -> dict[str, bool]:
+        """A deleted job: its checkpoints go now (an interrupted source job's are otherwise kept to resume)."""
+        await self._checkpoints.forget(command.job_id)
+        if self._units is not None:
+            await self._units.forget(command.job_id)
+        return {"ok": True}
 
     async def _result_count(self, context: JobContext, rows: list[dict[str, str]]) -> int:
         counts = await self._checkpoints.counts(context.job_id)

@@ -42,7 +42,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     await projector.setup()
     writer = JobWriter(store, projector, repository)
     queue = JobQueue(js, runtime.db, repository, writer)
-    lifecycle = JobLifecycle(writer, repository, queue, store, objects, settings)
+    lifecycle = JobLifecycle(writer, repository, queue, store, objects, settings, js)
     sweeper = RetentionSweeper(repository, writer, objects, settings)
 
     commands = CommandRouter(nc, js, "jobs")
