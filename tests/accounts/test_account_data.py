@@ -210,3 +210,19 @@ def test_deletion_needs_a_session_and_a_confirmation(platform: LocalPlatform, us
     )
     assert user.http.request("DELETE", "/api/auth/me", json={}).status_code == 422
     assert user.http.get("/api/auth/me").status_code == 200
+
+
+def test_a_cancelled_scrap_keeps_nothing_resumable_once_the_account_is_deleted(platform: LocalPlatform) -> None:
+    """An interrupted scrap's checkpoints are kept to resume it — unless its owner deletes the account."""
+    user = Api(platform).signup()
+    job = user.create("scrap", queries=["pharmacie"], zones=["Tours 30km"], mode="advanced", stop_at=100000)
+    wait_until(lambda: user.job(job["id"])["processed_points"] >= 3, "the scrap has explored a few tiles", 180)
+    user.http.post(f"/api/jobs/{job['id']}/cancel")
+    assert user.wait(job["id"])["status"] == "cancelled"
+    assert sql(platform, "SELECT 1 FROM scraper.job_units WHERE job_id = $1", job["id"])  # kept to resume
+
+    assert user.http.request("DELETE", "/api/auth/me", json={"confirm_email": user.email}).status_code == 204
+    wait_until(lambda: not sql(platform, "SELECT 1 FROM jobs.jobs WHERE id = $1", job["id"]), "jobs purged")
+    wait_until(lambda: not _rows_mentioning(platform, [job["id"]]), "the scraper forgot the job's checkpoints")
+    assert _rows_of_user(platform, user.user["id"]) == []
+    assert [name for name in object_names(platform, "job-results") if name.startswith(job["id"])] == []
