@@ -7,7 +7,7 @@ import uuid
 from playwright.sync_api import expect
 
 from outsend_deploy.local import LocalPlatform
-from tests.support.api import PASSWORD, link_token, read_mails
+from tests.support.api import PASSWORD, link_token, wait_for_mail
 from tests.support.browser import chromium
 from tests.support.platform import INVITE_CODE
 
@@ -26,7 +26,7 @@ def test_signup_verify_import_filter_download_in_the_browser(platform: LocalPlat
         page.click("button[type=submit]")
         page.get_by_text("Confirme ton adresse email").wait_for()
 
-        [mail] = read_mails(platform, address)
+        mail = wait_for_mail(platform, address)
         page.goto(f"/verify-email?token={link_token(mail)}")
         page.get_by_text("Adresse confirmée").wait_for()
 

@@ -42,6 +42,23 @@ VERIFY_LINK_INVALID: Final = "Lien de vérification invalide ou expiré"
 DELETE_CONFIRMATION_WRONG: Final = "Confirmation email incorrecte"
 RESPONSIBILITY_REQUIRED: Final = "Tu dois accepter la charte d'utilisation"
 PASSWORD_RULES: Final = "Le mot de passe doit faire 8 à 128 caractères et contenir une lettre et un chiffre ou symbole"
+API_KEY_INVALID: Final = "Clé API invalide ou révoquée"
+API_KEY_NOT_FOUND: Final = "Clé API introuvable"
+API_KEY_LIMIT: Final = "Maximum {max} clés API actives par compte : révoque une clé avant d'en créer une autre"
+
+# --- admin ---------------------------------------------------------------------------------------
+USER_NOT_FOUND: Final = "Utilisateur introuvable"
+CANNOT_DEACTIVATE_SELF: Final = "Tu ne peux pas désactiver ton propre compte"
+INVITATION_EXISTS: Final = "Ce code invitation existe déjà"
+INVITATION_NOT_FOUND: Final = "Code invitation introuvable"
+INVITATION_FROM_CONFIG: Final = "Ce code vient de la configuration (OUTSEND_INVITE_CODES) : retire-le de là"
+INVITATION_EXPIRY_PAST: Final = "La date d'expiration doit être dans le futur"
+
+# --- feedback and registry votes -----------------------------------------------------------------
+FEEDBACK_TYPE_INVALID: Final = "Type invalide : {type} (attendu : bug | feature | other)"
+THREAD_NOT_FOUND: Final = "Conversation introuvable"
+THREAD_CLOSED: Final = "Cette conversation est fermée : ouvre-en une nouvelle"
+FEATURE_UNKNOWN: Final = "Fonctionnalité inconnue : {feature_id}"
 
 # --- jobs ----------------------------------------------------------------------------------------
 JOB_NOT_FOUND: Final = "Job introuvable"

@@ -100,3 +100,17 @@ def work_consumer(
         ack_wait_seconds=ack_wait_seconds,
         max_ack_pending=max_ack_pending,
     )
+
+
+def account_erasure_consumer(service: str) -> ConsumerSpec:
+    """One per service that keeps data of users: it erases them on ``evt.account.*.deleted``.
+
+    Durable and replaying from the start of the stream, so a service that was down (or that is
+    deployed later) still erases every account deleted meanwhile; erasure is idempotent.
+    """
+    return ConsumerSpec(
+        stream=EVENTS.name,
+        durable=f"{service}-account-erasure",
+        filter_subjects=(subjects.ACCOUNT_DELETED_ALL,),
+        ack_wait_seconds=120.0,
+    )

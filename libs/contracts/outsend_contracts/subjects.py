@@ -27,6 +27,11 @@ def cmd_all(service: str) -> str:
     return f"cmd.{service}.>"
 
 
+def cmd_forget_job(service: str) -> str:
+    """``cmd.<worker service>.forget_job``: drop the checkpoints a worker keeps of a deleted job."""
+    return f"cmd.{service}.forget_job"
+
+
 # --- events -------------------------------------------------------------------------------
 EVT_ALL: Final = "evt.>"
 EVT_JOB_ALL: Final = "evt.job.>"
@@ -50,6 +55,14 @@ def event_name_from_subject(subject: str) -> str:
 
 
 JOB_TERMINAL_EVENTS: Final = ("done", "failed", "cancelled")
+
+ACCOUNT_DELETED_ALL: Final = "evt.account.*.deleted"
+"""Every account deletion: each service that keeps data of users erases it on these events."""
+
+
+def account_event(user_id: int, event: str) -> str:
+    """``evt.account.<user_id>.<event>``: facts about an account, carrying its id only."""
+    return f"evt.account.{user_id}.{event}"
 
 
 def job_terminal_events(event: str) -> str:
@@ -110,6 +123,38 @@ AUTH_LOGOUT: Final = "svc.auth.logout"
 AUTH_RESOLVE: Final = "svc.auth.resolve"
 AUTH_EMAIL_VERIFY: Final = "svc.auth.email_verify"
 AUTH_EMAIL_RESEND: Final = "svc.auth.email_resend"
+AUTH_RESOLVE_KEY: Final = "svc.auth.resolve_key"
+AUTH_PASSWORD_RESET_REQUEST: Final = "svc.auth.password_reset_request"
+AUTH_PASSWORD_RESET_CONFIRM: Final = "svc.auth.password_reset_confirm"
+AUTH_PASSWORD_CHANGE: Final = "svc.auth.password_change"
+AUTH_ACCOUNT_DELETE: Final = "svc.auth.account_delete"
+AUTH_API_KEYS_LIST: Final = "svc.auth.api_keys_list"
+AUTH_API_KEYS_CREATE: Final = "svc.auth.api_keys_create"
+AUTH_API_KEYS_REVOKE: Final = "svc.auth.api_keys_revoke"
+AUTH_ADMIN_USERS: Final = "svc.auth.admin_users"
+AUTH_ADMIN_USER_STATUS: Final = "svc.auth.admin_user_status"
+AUTH_ADMIN_INVITATIONS: Final = "svc.auth.admin_invitations"
+AUTH_ADMIN_INVITATION_CREATE: Final = "svc.auth.admin_invitation_create"
+AUTH_ADMIN_INVITATION_REVOKE: Final = "svc.auth.admin_invitation_revoke"
+
+# Feedback threads and registry interest votes belong to the auth service (see docs/accounts.md).
+FEEDBACK_CREATE: Final = "svc.auth.feedback_create"
+FEEDBACK_POST: Final = "svc.auth.feedback_post"
+FEEDBACK_LIST: Final = "svc.auth.feedback_list"
+FEEDBACK_GET: Final = "svc.auth.feedback_get"
+FEEDBACK_READ: Final = "svc.auth.feedback_read"
+FEEDBACK_UNREAD: Final = "svc.auth.feedback_unread"
+FEEDBACK_SET_STATUS: Final = "svc.auth.feedback_set_status"
+FEEDBACK_ON_DEMAND: Final = "svc.auth.feedback_on_demand"
+FEEDBACK_ON_DEMAND_SUMMARY: Final = "svc.auth.feedback_on_demand_summary"
+FEATURES_LIST: Final = "svc.auth.features"
+FEATURES_VOTE: Final = "svc.auth.feature_vote"
+
+
+def account_export(service: str) -> str:
+    """``svc.<service>.account_export``: what a service keeps of one user, for the GDPR export."""
+    return f"svc.{service}.account_export"
+
 
 # --- key/value buckets and object stores --------------------------------------------------
 KV_WORKERS: Final = "workers"

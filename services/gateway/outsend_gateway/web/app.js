@@ -62,7 +62,27 @@ function go(hash) { location.hash = hash; route(); }
 function loginPage() {
   render(h("div", { class: "card" }, h("h1", {}, "Connexion"),
     form([field("Email", "email", "email", { required: true }), field("Mot de passe", "password", "password", { required: true })],
-      "Se connecter", async (values) => { me = (await api("POST", "/api/auth/login", values)).user; go("#/jobs"); })));
+      "Se connecter", async (values) => { me = (await api("POST", "/api/auth/login", values)).user; go("#/jobs"); }),
+    h("p", {}, h("a", { href: "#/forgot" }, "Mot de passe oublié ?"))));
+}
+
+function forgotPage() {
+  render(h("div", { class: "card" }, h("h1", {}, "Mot de passe oublié"),
+    form([field("Email", "email", "email", { required: true })], "Recevoir un lien", async (values) => {
+      await api("POST", "/api/auth/password/reset-request", values);
+      render(h("div", { class: "card" }, h("h1", {}, "Vérifie tes emails"),
+        h("p", {}, "Si un compte existe pour cette adresse, un lien valable 1 heure vient d'y être envoyé.")));
+    })));
+}
+
+function resetPage() {
+  const token = new URLSearchParams(location.search).get("token");
+  render(h("div", { class: "card" }, h("h1", {}, "Nouveau mot de passe"),
+    form([field("Nouveau mot de passe (8 caractères, une lettre et un chiffre ou symbole)", "new_password", "password", { required: true })],
+      "Enregistrer", async (values) => {
+        await api("POST", "/api/auth/password/reset-confirm", { token, ...values });
+        render(h("div", { class: "card" }, h("h1", {}, "Mot de passe changé"), h("a", { href: "/#/login" }, "Se connecter")));
+      })));
 }
 
 function signupPage() {
@@ -202,9 +222,11 @@ async function showItems(id, job, target) {
 // --- routing ---------------------------------------------------------------------------------
 async function route() {
   if (location.pathname === "/verify-email") return verifyPage();
+  if (location.pathname === "/reset-password") return resetPage();
   if (me === null) me = await api("GET", "/api/auth/me").catch(() => null);
   renderNav();
   const hash = location.hash || "#/jobs";
+  if (hash === "#/forgot") return forgotPage();
   if (!me && hash !== "#/signup") return hash === "#/login" ? loginPage() : go("#/login");
   if (hash === "#/signup") return signupPage();
   if (hash === "#/login") return loginPage();
