@@ -1,17 +1,14 @@
-"""What tests do on the broker directly: read announced workers, events and stored inputs, send commands."""
+"""What tests read on the broker directly: announced workers, a pipeline's events, stored inputs."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import nats
 from nats.js.errors import NoKeysError
 
 from outsend_contracts import subjects
-from outsend_contracts.clock import new_id
 from outsend_deploy.local import LocalPlatform
-from outsend_platform import commands
 from outsend_platform.eventstore import EventStore
 from outsend_platform.objects import ObjectStorage
 
@@ -52,19 +49,6 @@ def pipeline_event_names(platform: LocalPlatform, pipeline_id: str) -> list[str]
             await nc.close()
 
     return asyncio.run(read())
-
-
-def send_command(platform: LocalPlatform, subject: str, command: Any) -> Any:
-    """Send a command as a service does and return its answer."""
-
-    async def send() -> Any:
-        nc = await nats.connect(_nats_url(platform))
-        try:
-            return await commands.send(nc, nc.jetstream(), subject, command, msg_id=new_id("test"), result_type=dict)
-        finally:
-            await nc.close()
-
-    return asyncio.run(send())
 
 
 def stored_inputs(platform: LocalPlatform) -> list[str]:

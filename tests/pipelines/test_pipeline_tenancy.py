@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
+import json
+import time
+import zipfile
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
-from outsend_contracts import subjects
-from outsend_contracts.pipelines.commands import PurgeUserPipelines
 from outsend_deploy.local import LocalPlatform
-from tests.pipelines.bus import pipeline_event_names, send_command, stored_inputs
+from tests.pipelines.bus import pipeline_event_names, stored_inputs
 from tests.pipelines.helpers import create, definition, edge, jobs_by_node, node, wait
 from tests.support.api import Api
 from tests.world.sheets import SheetsServer
@@ -84,14 +88,37 @@ def test_a_pipeline_cannot_read_another_users_job(owned: tuple[Api, dict[str, An
     assert other_user.http.get("/api/jobs").json() == []
 
 
-def test_deleting_an_account_erases_its_pipelines(platform: LocalPlatform, user: Api) -> None:
-    nodes = [node("src", "import", source="paste", text="nom;site_web\nA;https://a.fr\nB;\n"), node("keep", "filter")]
-    pipeline = wait(user, create(user, {"definition": definition(nodes, [edge("src", "keep")])})["id"])
-    assert any(name.startswith(f"pipeline_{pipeline['id']}_") for name in stored_inputs(platform))
+def test_the_account_export_holds_the_pipelines_and_deleting_the_account_erases_them(
+    platform: LocalPlatform, user: Api
+) -> None:
+    text = "nom;site_web\nA;https://a.fr\nB;\n"
+    nodes = [node("src", "import", source="paste", text=text), node("keep", "filter", require_site=True)]
+    pipeline = wait(
+        user, create(user, {"name": "Mes imports", "definition": definition(nodes, [edge("src", "keep")])})["id"]
+    )
 
-    answer = send_command(platform, subjects.CMD_PIPELINES_PURGE_USER, PurgeUserPipelines(user_id=user.user["id"]))
-    assert answer == {"ok": True}
-    assert user.http.get(f"/api/pipelines/{pipeline['id']}").status_code == 404
-    assert user.http.get("/api/pipelines").json() == []
-    assert pipeline_event_names(platform, pipeline["id"]) == []
+    archive = zipfile.ZipFile(io.BytesIO(user.http.get("/api/auth/me/export").content))
+    [exported] = json.loads(archive.read("pipelines.json"))
+    assert (exported["id"], exported["name"], exported["status"]) == (pipeline["id"], "Mes imports", "done")
+    assert exported["definition"]["nodes"][0]["config"] == {"source": "paste", "text": text}
+    assert [job["id"] for job in exported["jobs"]] == [job["id"] for job in pipeline["jobs"]]
+
+    deleted = user.http.request("DELETE", "/api/auth/me", json={"confirm_email": user.email})
+    assert deleted.status_code == 204
+    deadline = time.monotonic() + 30
+    while pipeline_rows(platform, user.user["id"]) or pipeline_event_names(platform, pipeline["id"]):
+        assert time.monotonic() < deadline, "the pipeline outlived its account"
+        time.sleep(0.3)
     assert not any(name.startswith(f"pipeline_{pipeline['id']}_") for name in stored_inputs(platform))
+
+
+def pipeline_rows(platform: LocalPlatform, user_id: int) -> int:
+    async def count() -> int:
+        database = await asyncpg.connect(platform.connection_env()["OUTSEND_DATABASE_URL"])
+        try:
+            query = "SELECT count(*) FROM coordinator.pipelines WHERE user_id = $1"
+            return int(await database.fetchval(query, user_id))
+        finally:
+            await database.close()
+
+    return asyncio.run(count())

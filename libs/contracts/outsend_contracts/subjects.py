@@ -20,7 +20,6 @@ CMD_JOBS_ALL: Final = "cmd.jobs.>"
 CMD_PIPELINES_CREATE: Final = "cmd.coordinator.create"
 CMD_PIPELINES_RESUME: Final = "cmd.coordinator.resume"
 CMD_PIPELINES_CANCEL: Final = "cmd.coordinator.cancel"
-CMD_PIPELINES_PURGE_USER: Final = "cmd.coordinator.purge_user"
 
 
 def cmd_all(service: str) -> str:

@@ -17,7 +17,7 @@ from outsend_contracts import errors, subjects
 from outsend_contracts.clock import utc_now
 from outsend_contracts.jobs import events as job_events
 from outsend_contracts.pipelines import events as ev
-from outsend_contracts.pipelines.commands import CancelPipeline, CreatePipeline, PurgeUserPipelines, ResumePipeline
+from outsend_contracts.pipelines.commands import CancelPipeline, CreatePipeline, ResumePipeline
 from outsend_contracts.pipelines.public import PipelineStarted
 from outsend_contracts.resultfile import decode_csv, result_object
 from outsend_coordinator import orchestration
@@ -94,17 +94,17 @@ class Coordinator:
         await self._stop_jobs(state)
         return {"ok": True}
 
-    async def purge_user(self, command: PurgeUserPipelines) -> dict[str, Any]:
-        """Account deletion: the user's pipelines leave no row, event or pasted input behind.
+    async def erase_user(self, user_id: int) -> None:
+        """Account deleted: the user's pipelines leave no row, event or pasted input behind.
 
-        Their jobs are the jobs service's to purge (``cmd.jobs.purge_user``); outcomes of jobs
-        still ending are ignored, since no pipeline claims them any more.
+        Idempotent (the deletion event comes at least once). The jobs are the jobs service's to
+        erase; outcomes of jobs still ending are then ignored, as no pipeline claims them.
         """
-        for state in await self._repository.remove_for_user(command.user_id):
+        await self._projector.wait(await self._store.version(subjects.EVT_PIPELINE_ALL), timeout=60)
+        for state in await self._repository.remove_for_user(user_id):
             await self._store.purge(subjects.pipeline_events(state.id))
             for name in state.inputs.values():
                 await self._objects.delete(subjects.OBJ_INPUTS, name)
-        return {"ok": True}
 
     # --- job outcomes ------------------------------------------------------------------------------
     async def job_ended(self, job_id: str, event: job_events.AnyJobEvent, *, redelivered: bool) -> None:

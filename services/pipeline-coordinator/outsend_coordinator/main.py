@@ -20,6 +20,7 @@ from outsend_coordinator.repository import PipelineRepository
 from outsend_coordinator.spawner import Spawner
 from outsend_coordinator.writer import PipelineWriter
 from outsend_platform import broker, db
+from outsend_platform.accounts import serve_account_erasure, serve_account_export
 from outsend_platform.commands import CommandRouter
 from outsend_platform.consumer import consume, kept_alive
 from outsend_platform.eventstore import EventStore
@@ -50,11 +51,11 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     commands.route(subjects.CMD_PIPELINES_CREATE, cmd.CreatePipeline, coordinator.create)
     commands.route(subjects.CMD_PIPELINES_RESUME, cmd.ResumePipeline, coordinator.resume)
     commands.route(subjects.CMD_PIPELINES_CANCEL, cmd.CancelPipeline, coordinator.cancel)
-    commands.route(subjects.CMD_PIPELINES_PURGE_USER, cmd.PurgeUserPipelines, coordinator.purge_user)
     await runtime.rpc.route(subjects.PIPELINES_GET, cmd.GetPipeline, queries.get)
     await runtime.rpc.route(subjects.PIPELINES_LIST, cmd.ListPipelines, queries.list)
     await runtime.rpc.route(subjects.PIPELINES_INPUT_COLUMNS, cmd.InspectNode, queries.input_columns)
     await runtime.rpc.route(subjects.PIPELINES_FILTER_PREVIEW, cmd.PreviewNodeFilter, queries.filter_preview)
+    await serve_account_export(runtime, queries.export_user)
 
     ack_wait = runtime.settings.work_ack_wait
 
@@ -78,6 +79,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     )
     sweep_every = env_float("OUTSEND_PIPELINE_SWEEP_SECONDS", 30.0)
     return [
+        serve_account_erasure(runtime, coordinator.erase_user),
         projector.run(runtime.stop),
         commands.run(runtime.stop),
         outcomes,

@@ -74,6 +74,19 @@ class PipelineQueries:
             error_message=state.error_message,
         )
 
+    async def export_user(self, user_id: int) -> list[PipelineDetail]:
+        """``pipelines.json`` of the account export: every pipeline in full, pasted CSV included."""
+        exported = []
+        for state in await self._repository.list_for_user(user_id, limit=None):
+            detail = await self.get(GetPipeline(pipeline_id=state.id, user_id=user_id))
+            for node in detail.definition.nodes:
+                if node.id in state.inputs and (
+                    pasted := await self._objects.get(subjects.OBJ_INPUTS, state.inputs[node.id])
+                ):
+                    node.config["text"] = pasted.decode("utf-8")
+            exported.append(detail)
+        return exported
+
     async def list(self, query: ListPipelines) -> list[PipelineSummary]:
         states = await self._repository.list_for_user(query.user_id, min(max(query.limit, 1), MAX_LIST))
         running = await self._jobs.get_many(job_id for state in states for _, job_id in state.active_jobs())

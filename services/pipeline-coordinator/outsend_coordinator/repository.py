@@ -67,7 +67,8 @@ class PipelineRepository:
     async def get(self, pipeline_id: str) -> PipelineState | None:
         return _from_row(await self._pool.fetchrow("SELECT state FROM pipelines WHERE id = $1", pipeline_id))
 
-    async def list_for_user(self, user_id: int, limit: int) -> list[PipelineState]:
+    async def list_for_user(self, user_id: int, limit: int | None) -> list[PipelineState]:
+        """Newest first; ``limit=None`` for all of them."""
         rows = await self._pool.fetch(
             "SELECT state FROM pipelines WHERE user_id = $1 ORDER BY created_seq DESC LIMIT $2", user_id, limit
         )

@@ -37,13 +37,6 @@ class CancelPipeline(msgspec.Struct, kw_only=True, frozen=True):
     schema_version: int = SCHEMA_VERSION
 
 
-class PurgeUserPipelines(msgspec.Struct, kw_only=True, frozen=True):
-    """Account deletion: remove every pipeline of a user, its events and its pasted input."""
-
-    user_id: int
-    schema_version: int = SCHEMA_VERSION
-
-
 class GetPipeline(msgspec.Struct, kw_only=True, frozen=True):
     pipeline_id: str
     user_id: int
