@@ -56,7 +56,15 @@ function renderNav() {
     : [h("a", { href: "#/login" }, "Connexion"), h("a", { href: "#/signup" }, "Inscription")]));
 }
 
-function go(hash) { location.hash = hash; route(); }
+// Setting the hash fires ``hashchange``, which routes; only an unchanged hash needs a direct call.
+function go(hash) { if (location.hash === hash) route(); else location.hash = hash; }
+
+let currentStream = null;
+function follow(url) {
+  currentStream?.close();
+  currentStream = new EventSource(url);
+  return currentStream;
+}
 
 // --- pages -----------------------------------------------------------------------------------
 function loginPage() {
@@ -198,7 +206,7 @@ async function jobPage(id) {
     h("div", { class: "card" }, h("h2", {}, "Journal"), log),
     h("div", { class: "card" }, h("h2", {}, "Aperçu des résultats"), preview));
   update(job);
-  const stream = new EventSource(`/api/jobs/${id}/stream`);
+  const stream = follow(`/api/jobs/${id}/stream`);
   stream.addEventListener("status", (event) => update(JSON.parse(event.data)));
   stream.addEventListener("log", (event) => {
     const line = JSON.parse(event.data);
@@ -221,6 +229,7 @@ async function showItems(id, job, target) {
 
 // --- routing ---------------------------------------------------------------------------------
 async function route() {
+  currentStream?.close();
   if (location.pathname === "/verify-email") return verifyPage();
   if (location.pathname === "/reset-password") return resetPage();
   if (me === null) me = await api("GET", "/api/auth/me").catch(() => null);
