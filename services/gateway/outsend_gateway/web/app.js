@@ -194,7 +194,9 @@ async function jobPage(id) {
     bar.style.width = `${pct}%`;
     counters.textContent = `${state.processed_points} / ${state.grid_points_count} traités · ${state.results_count} résultats · ${state.error_count} erreurs` +
       (state.eta_seconds ? ` · encore ~${state.eta_seconds} s` : "");
-    downloads.replaceChildren(...(state.download_available ? ["csv", "json", "xlsx"].map((f) => h("a", { href: `/api/jobs/${id}/download?format=${f}` }, `Télécharger ${f.toUpperCase()}`)) : []));
+    if (downloads.childElementCount === 0 && state.download_available) {  // built once: links stay put while clicked
+      downloads.replaceChildren(...["csv", "json", "xlsx"].map((f) => h("a", { href: `/api/jobs/${id}/download?format=${f}` }, `Télécharger ${f.toUpperCase()}`)));
+    } else if (!state.download_available) downloads.replaceChildren();
   };
   render(h("div", { class: "card" },
     h("div", { class: "row" }, h("h1", {}, `${job.job_type} · ${job.id}`), badge),
