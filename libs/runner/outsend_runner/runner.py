@@ -189,7 +189,8 @@ class JobRunner:
             produced = await asyncio.wait_for(module.process(table, table.rows[index], context), ROW_TIMEOUT)
         except (RowError, asyncio.TimeoutError) as error:
             failures[str(error) or type(error).__name__] += 1
-            return [RowRecord(index, 0, {}, failed=True, counted=False)]
+            kept = {key: cell(value) for key, value in getattr(error, "columns", {}).items()}
+            return [RowRecord(index, 0, kept, failed=True, counted=False)]
         if not produced:
             return [RowRecord(index, NO_OUTPUT, {}, counted=False)]
         records = []
