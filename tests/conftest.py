@@ -15,11 +15,12 @@ from tests.support.api import Api
 from tests.support.platform import running_platform
 from tests.world import World
 from tests.world.sheets import SheetsServer
+from tests.world.web import WebWorld
 
 
 def make_world() -> World:
     """Every server of the test world; issues add theirs here."""
-    return World([SheetsServer()])
+    return World([SheetsServer(), WebWorld()])
 
 
 @pytest.fixture(scope="session")

@@ -69,3 +69,18 @@ RESULT_GONE: Final = "Résultat expiré ou indisponible"
 UNSUPPORTED_FORMAT: Final = "Format non supporté : {format} (attendu: csv | json | xlsx)"
 JOB_TIMED_OUT: Final = "Durée maximale dépassée (6 heures)"
 ROW_LIMIT: Final = "Entre 1 et {max_items} items par job"
+
+# --- reading websites (the per-row ``fetch_error`` column) -----------------------------------
+FETCH_INVALID_URL: Final = "URL invalide"
+FETCH_DNS: Final = "nom de domaine introuvable"
+FETCH_PRIVATE_ADDRESS: Final = "adresse interdite (réseau privé)"
+FETCH_TIMEOUT: Final = "délai dépassé"
+FETCH_CONNECT: Final = "connexion impossible"
+FETCH_TLS: Final = "certificat TLS invalide"
+FETCH_TOO_MANY_REDIRECTS: Final = "trop de redirections"
+FETCH_HTTP_STATUS: Final = "erreur HTTP {status}"
+FETCH_NOT_HTML: Final = "pas une page web ({content_type})"
+FETCH_PROXY: Final = "proxy injoignable"
+PHONE_LIVE_UNAVAILABLE: Final = (
+    "Vérification de portabilité en direct indisponible : aucun fournisseur configuré, seul le cache est lu."
+)

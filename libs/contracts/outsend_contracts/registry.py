@@ -227,7 +227,7 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
     _enricher(
         "emails", "Emails", "Emails",
         category=Category.ENRICHMENT, group=Group.ENRICH, lane=Lane.MULTI_PROXY,
-        produces=("email", "email_personal"),
+        produces=("email", "email_personal", "fetch_error"),
         pipeline_output="pois_email",
         config={"mode": FieldSpec(type="enum", label="Mode", enum=("normal", "deep"), default="normal")},
         ef_per_item={"*": 0.00004, "normal": 0.00004, "deep": 0.00012},
@@ -246,18 +246,18 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         category=Category.ENRICHMENT, group=Group.ENRICH, lane=Lane.MULTI_PROXY,
         produces=(
             "social_facebook", "social_instagram", "social_linkedin",
-            "social_twitter", "social_tiktok", "social_youtube",
+            "social_twitter", "social_tiktok", "social_youtube", "fetch_error",
         ),
     ),  # fmt: skip
     _enricher(
         "phones_extra", "Téléphones supplémentaires", "Extra phone numbers",
         category=Category.ENRICHMENT, group=Group.ENRICH, lane=Lane.MULTI_PROXY,
-        produces=("phone_secondary", "mobile", "fax"),
+        produces=("phone_secondary", "mobile", "fax", "fetch_error"),
     ),
     _enricher(
         "legal_ids", "SIREN / SIRET", "SIREN / SIRET",
         category=Category.ENRICHMENT, group=Group.ENRICH, lane=Lane.MULTI_PROXY,
-        produces=("siren", "siret", "legal_ids_source_url"),
+        produces=("siren", "siret", "legal_ids_source_url", "fetch_error"),
     ),
     _enricher(
         "legal_mentions", "Mentions légales", "Legal notice",
@@ -265,6 +265,7 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         produces=(
             "raison_sociale", "forme_juridique", "capital_social", "rcs", "adresse_postale",
             "dirigeant", "directeur_publication", "hebergeur", "tva_intracom", "mentions_legales_url",
+            "fetch_error",
         ),
     ),  # fmt: skip
     _enricher(
@@ -282,7 +283,7 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         category=Category.ENRICHMENT, group=Group.ENRICH, lane=Lane.PARALLEL,
         needs=("telephone",),
         produces=(
-            "phone_e164", "phone_national", "phone_country", "phone_line_type",
+            "phone_e164", "phone_national", "phone_country", "phone_line_type", "phone_region",
             "phone_carrier_original", "phone_operator_siret", "phone_operator_rcs",
             "phone_operator_address", "phone_operator_registered_since",
             "phone_carrier_current", "phone_reachable",
