@@ -10,7 +10,13 @@ from urllib.parse import quote
 
 from tests.world.web.sites import LONG_FORMS, Email, Legal, Phone, SiteSpec, national, spaced, tva_of
 
-WORDS = ["notre", "équipe", "vous", "accueille", "du", "lundi", "au", "samedi", "dans", "un", "cadre", "chaleureux", "et", "professionnel", "depuis", "plus", "de", "vingt", "ans", "au", "service", "des", "particuliers", "et", "des", "entreprises", "de", "la", "région", "qualité", "savoir-faire", "conseil", "devis", "gratuit", "intervention", "rapide", "artisan", "passionné", "matériaux", "produits", "locaux", "horaires", "ouverture", "rendez-vous", "prestations", "tarifs", "garantie", "satisfaction", "clients", "fidèles", "proximité", "engagement", "écoute", "accompagnement", "projet"]
+PROSE = (
+    "notre équipe vous accueille du lundi au samedi dans un cadre chaleureux et professionnel depuis plus de "
+    "vingt ans au service des particuliers et des entreprises de la région qualité savoir-faire conseil devis "
+    "gratuit intervention rapide artisan passionné matériaux produits locaux horaires ouverture rendez-vous "
+    "prestations tarifs garantie satisfaction clients fidèles proximité engagement écoute accompagnement projet"
+)
+WORDS = tuple(PROSE.split())
 
 
 def _paragraph(rng: random.Random) -> str:
