@@ -8,7 +8,7 @@ PACKAGES := libs/contracts libs/platform libs/runner \
             services/scraper services/pipeline-coordinator services/veille deploy
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck bench clean
+.PHONY: run test install lint typecheck bench clean system-deps bench-quality bench-enrich
 
 ## make run: install what is missing, start NATS + Postgres + every service, print the URL
 run: install
@@ -18,7 +18,11 @@ run: install
 test: install
 	$(BIN)/pytest
 
-install: $(STAMP)
+install: system-deps $(STAMP)
+
+## system-deps: Debian's Chromium (deep email extraction renders pages in it), only when missing
+system-deps:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 $(STAMP): $(addsuffix /pyproject.toml,$(PACKAGES)) requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +39,14 @@ typecheck: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+## bench-quality: precision and recall of the website modules on the test world
+bench-quality: install
+	$(BIN)/python -m bench.quality
+
+## bench-enrich: emails (normal) over 10,000 sites with seeded latency, against a raw fetch and a naive crawler
+bench-enrich: install
+	$(BIN)/python -m bench.enrich
 
 clean:
 	rm -rf $(VENV) .outsend

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import random
 import ssl
 import time
@@ -46,11 +47,16 @@ from outsend_platform.settings import env_float, env_list, env_str
 __all__ = ["ConnectRule", "FetchError", "FetchSettings", "Fetcher", "Page", "parse_connect_to"]
 
 log = get_logger(__name__)
+for _chatty in ("httpx", "httpcore", "hpack"):  # one line per request would drown the service's log
+    logging.getLogger(_chatty).setLevel(logging.WARNING)
 
 USER_AGENT = "Mozilla/5.0 (compatible; outsend/0.1; +https://outsend.xyz/bot)"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_RETRY_AFTER = 5.0
 PROXY_COOLDOWN = 30.0
+POOL_SHARDS = 8
+"""Direct connections live in several pools, by host: httpcore scans a whole pool on every
+request, so eight small pools cost far less than one large one."""
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -189,7 +195,7 @@ class Fetcher:
             self._ssl.load_verify_locations(cafile=settings.extra_ca)
         proxies = [httpx.URL(url) for url in settings.proxy_urls]
         backend = GuardedBackend(self._guard, trusted=[(p.host, p.port or _default_port(p.scheme)) for p in proxies])
-        self._direct = self._client(self._pool(backend))
+        self._direct = [self._client(self._pool(backend)) for _ in range(POOL_SHARDS)]
         self._proxied = [self._client(self._proxy_pool(backend, proxy)) for proxy in proxies]
         self._proxy_down_until = [0.0] * len(proxies)
         self._in_flight = asyncio.Semaphore(settings.max_in_flight)
@@ -202,8 +208,8 @@ class Fetcher:
     def _pool(self, backend: GuardedBackend) -> httpcore.AsyncConnectionPool:
         return httpcore.AsyncConnectionPool(
             ssl_context=self._ssl,
-            max_connections=self.settings.max_in_flight * 2,
-            max_keepalive_connections=64,
+            max_connections=max(8, self.settings.max_in_flight * 2 // POOL_SHARDS),
+            max_keepalive_connections=max(4, 64 // POOL_SHARDS),
             keepalive_expiry=5.0,  # a site's pages are read within seconds; then its connection only costs
             http1=True,
             http2=self.settings.http2,
@@ -235,7 +241,7 @@ class Fetcher:
         )
 
     async def close(self) -> None:
-        for client in (self._direct, *self._proxied):
+        for client in (*self._direct, *self._proxied):
             await client.aclose()
 
     # --- reading a URL ---------------------------------------------------------------------------
@@ -317,7 +323,7 @@ class Fetcher:
     async def _route(self, host: str, port: int, proxied: bool) -> httpx.AsyncClient:
         """The client a request goes through: a live proxy for proxy-lane work, else direct."""
         if not proxied or not self._proxied:
-            return self._direct
+            return self._direct[zlib.crc32(host.encode()) % POOL_SHARDS]
         await self._guard.target(host, port)  # the proxy resolves; refuse what we would refuse
         start = hash(host) % len(self._proxied)
         now = time.monotonic()

@@ -7,10 +7,12 @@ server), ``OUTSEND_EXTRA_CA`` (the world's CA) and ``OUTSEND_DNS_SERVERS``.
 
 Standalone (for ``make run``, the demo and the benchmarks)::
 
-    .venv/bin/python -m tests.world.web [--sites 320] [--seed 2024] [--latency SEED]
+    .venv/bin/python -m tests.world.web [--sites 320] [--seed 2024] [--latency SEED] [--access-log FILE]
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from tests.world.web.dns import HostileDns
 from tests.world.web.server import WebServer
@@ -21,9 +23,11 @@ SEED = 2024
 
 
 class WebWorld:
-    def __init__(self, count: int = SITE_COUNT, seed: int = SEED, latency_seed: int | None = None) -> None:
+    def __init__(
+        self, count: int = SITE_COUNT, seed: int = SEED, latency_seed: int | None = None, access_log: Path | None = None
+    ) -> None:
         self.sites: list[SiteSpec] = generate(count, seed)
-        self.server = WebServer(self.sites, latency_seed)
+        self.server = WebServer(self.sites, latency_seed, access_log)
         self.dns = HostileDns()
 
     def start(self) -> dict[str, str]:

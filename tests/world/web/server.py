@@ -29,7 +29,7 @@ from hypercorn.config import Config, Sockets
 from tests.world.web.pages import has_legal_page, page_html, sitemap
 from tests.world.web.sites import SiteSpec
 
-HUGE_BYTES = 12 * 1024 * 1024
+HUGE_BYTES = 6 * 1024 * 1024
 SITES_PER_CERTIFICATE = 64
 PRIVATE_TARGET = "http://127.0.0.1:9/admin"
 REBIND_TARGET = "http://rebind.attaquant.net/"
@@ -50,10 +50,11 @@ class Latency:
 class WebApp:
     """The ASGI application answering for every site."""
 
-    def __init__(self, sites: list[SiteSpec], latency: Latency | None = None) -> None:
+    def __init__(self, sites: list[SiteSpec], latency: Latency | None = None, access_log: Path | None = None) -> None:
         self.sites = {site.host: site for site in sites}
         self.latency = latency
         self.requests = 0
+        self._access_log = access_log.open("a", buffering=1) if access_log else None
         self.page = lru_cache(maxsize=4096)(lambda host, page: page_html(self.sites[host], page))
 
     def site_for(self, host: str) -> SiteSpec | None:
@@ -74,6 +75,8 @@ class WebApp:
         host = headers.get("host", "")
         site = self.site_for(host)
         path = scope["path"]
+        if self._access_log is not None:
+            self._access_log.write(f"{scope['scheme']} {host} {path}\n")
         if self.latency is not None:
             await asyncio.sleep(self.latency.delay(host, path))
         if site is None:
@@ -140,7 +143,7 @@ async def _respond(send: Send, status: int, body: bytes, content_type: str = "te
 
 
 async def _respond_huge(send: Send, page: bytes) -> None:
-    """A page of 12 MB: the real content first, then megabytes of generated markup."""
+    """A page of 6 MB (more than the fetcher reads): the real content first, then generated markup."""
     start, end = page.split(b"</footer>", 1)
     chunk = b"<div class='produit'>" + b"x" * 1000 + b"</div>\n"
     repeats = (HUGE_BYTES - len(page)) // len(chunk)
@@ -242,11 +245,15 @@ def _listening() -> socket.socket:
     return sock
 
 
+def _quiet(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Clients that hang up mid-answer (timeouts, size caps) are the point here, not news."""
+
+
 class WebServer:
     """The sites on two loopback ports (HTTP and HTTPS), served from a thread of their own."""
 
-    def __init__(self, sites: list[SiteSpec], latency_seed: int | None = None) -> None:
-        self.app = WebApp(sites, Latency(latency_seed) if latency_seed is not None else None)
+    def __init__(self, sites: list[SiteSpec], latency_seed: int | None = None, access_log: Path | None = None) -> None:
+        self.app = WebApp(sites, Latency(latency_seed) if latency_seed is not None else None, access_log)
         self._directory = Path(tempfile.mkdtemp(prefix="outsend-web-"))
         self.certificates = Certificates(sites, self._directory)
         self._secure, self._insecure = _listening(), _listening()
@@ -264,6 +271,7 @@ class WebServer:
 
         def run() -> None:
             self._loop = asyncio.new_event_loop()
+            self._loop.set_exception_handler(_quiet)
             self._stopped = asyncio.Event()
             config = _WorldConfig(self.certificates.server_context(), self._secure, self._insecure)
             self._loop.call_soon(ready.set)

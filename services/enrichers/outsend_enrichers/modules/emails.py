@@ -5,8 +5,8 @@ a person's mailbox rather than a role address) and ``fetch_error``.
 
 - ``normal`` reads the homepage, the contact, legal-notice and about pages as served.
 - ``deep`` (after a done ``normal`` run on the same source, checked at creation) reads up to
-  ten pages, renders the main ones in Chromium so that addresses written by scripts appear,
-  and leaves rows that already have an address as they were.
+  ten pages and renders the main ones in Chromium so that addresses written by scripts appear;
+  the address a row already has competes with what is found, so a deep run never loses one.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from outsend_enrichers.browser import Renderer
 from outsend_enrichers.extract.emails import Found, choose, find_emails
 from outsend_enrichers.fetch import Fetcher
 from outsend_enrichers.html import Document
+from outsend_enrichers.mailboxes import addresses
 from outsend_enrichers.site import PageKind, Site
 from outsend_enrichers.webmodule import FETCH_ERROR, WebModule
-from outsend_runner.module import JobContext
+from outsend_runner.module import JobContext, RowError
 from outsend_runner.table import Table
 
 DEEP_KINDS = (PageKind.CONTACT, PageKind.LEGAL, PageKind.ABOUT, PageKind.PRIVACY, PageKind.TERMS, PageKind.OTHER)
@@ -50,10 +51,15 @@ class EmailsModule(WebModule):
     async def process(self, table: Table, row: dict[str, str], context: JobContext) -> list[dict[str, Any]]:
         if not _deep(context):
             return await super().process(table, row, context)
-        if existing := table.value(row, "email"):  # the normal run found one: kept as it was
-            return [{"email": existing, "email_personal": row.get("email_personal", ""), FETCH_ERROR: ""}]
-        site = await self.read_site(table, row, context, DEEP_KINDS, DEEP_MAX_PAGES)
-        found = self._found(site)
+        previous = [Found(address, "previous", "") for address in addresses(table.value(row, "email"))]
+        try:
+            site = await self.read_site(table, row, context, DEEP_KINDS, DEEP_MAX_PAGES)
+        except RowError as error:
+            if not previous:
+                raise
+            # the site is down now: what the normal run found stays
+            return [{"email": previous[0].address, "email_personal": row.get("email_personal", ""), **error.columns}]
+        found = previous + self._found(site)
         renderer = self._renderers[context.job_id]
         for page in site.pages:
             if page.kind in RENDERED_KINDS and (html := await renderer.render(page.url)):
