@@ -13,7 +13,7 @@ NUMBERS = {
 
 
 def test_ten_thousand_numbers(user: Api) -> None:
-    written = list(NUMBERS) + ["12", "pas un numéro"]
+    written = [*NUMBERS, "12", "pas un numéro"]
     items = [{"nom": f"Client {i}", "phone": written[i % len(written)]} for i in range(10_000)]
     job = user.create("phone_info", items=items)
     finished = user.wait(job["id"], timeout=300)
