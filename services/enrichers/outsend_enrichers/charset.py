@@ -3,8 +3,8 @@
 Order of trust: a byte-order mark; then UTF-8 if the bytes are valid UTF-8 (real Windows-1252
 French text practically never is, while UTF-8 pages that wrongly declare ISO-8859-1 are common);
 then the ``Content-Type`` charset and the ``<meta>`` declaration, each kept only if the bytes
-decode with it; then detection (``charset-normalizer``); Windows-1252 as the last resort (what
-browsers do for French pages that declare nothing).
+decode with it; then Windows-1252 (what browsers use for French pages that declare nothing or
+lie); detection (``charset-normalizer``) only for bytes Windows-1252 cannot read.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def decode_html(content: bytes, header_charset: str | None = None) -> str:
     for bom, encoding in _BOMS:
         if content.startswith(bom):
             return content.decode(encoding, errors="replace")
-    for candidate in ("utf-8", header_charset, declared_in_markup(content)):
+    for candidate in ("utf-8", header_charset, declared_in_markup(content), "cp1252"):
         text = _strict(content, candidate)
         if text is not None:
             return text

@@ -177,7 +177,7 @@ class SiteReader:
         return chosen
 
     async def _from_sitemap(
-        self, home: SitePage, kinds: list[PageKind], budget: int, taken: set[str]
+        self, home: SitePage, kinds: Sequence[PageKind], budget: int, taken: set[str]
     ) -> list[tuple[PageKind, str]]:
         urls = await self._sitemap_urls(urljoin(home.url, "/sitemap.xml"), depth=1)
         chosen: list[tuple[PageKind, str]] = []

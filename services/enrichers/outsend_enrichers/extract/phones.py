@@ -38,7 +38,8 @@ LANDLINE_TYPES = (
 @dataclass(frozen=True)
 class PhoneFound:
     e164: str
-    kind: PhoneNumberType
+    kind: int
+    """A ``phonenumbers.PhoneNumberType`` value."""
     fax: bool
 
 
@@ -83,7 +84,7 @@ def find_phones(document: Document, region: str) -> list[PhoneFound]:
     return found
 
 
-def _parse(value: str, region: str) -> tuple[str, PhoneNumberType] | None:
+def _parse(value: str, region: str) -> tuple[str, int] | None:
     try:
         number = phonenumbers.parse(re.sub(r"[^\d+]", "", value.split(";")[0]), region)
     except phonenumbers.NumberParseException:
@@ -109,7 +110,7 @@ def classify(found: list[PhoneFound], primary: str | None) -> ExtraPhones:
             continue
         if item.fax:
             fax = fax or item.e164
-        elif item.kind is PhoneNumberType.MOBILE and item.e164 not in fax_numbers:
+        elif item.kind == PhoneNumberType.MOBILE and item.e164 not in fax_numbers:
             mobile = mobile or item.e164
         elif item.kind in LANDLINE_TYPES and item.e164 not in fax_numbers:
             secondary = secondary or item.e164
