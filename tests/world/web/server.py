@@ -284,7 +284,12 @@ class WebServer:
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted (the standalone command)."""
         config = _WorldConfig(self.certificates.server_context(), self._secure, self._insecure)
-        asyncio.run(serve(self.app, config))  # type: ignore[arg-type]
+
+        async def run() -> None:
+            asyncio.get_running_loop().set_exception_handler(_quiet)
+            await serve(self.app, config)  # type: ignore[arg-type]
+
+        asyncio.run(run())
 
     def stop(self) -> None:
         if self._loop is not None and self._stopped is not None:

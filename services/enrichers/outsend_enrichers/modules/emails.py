@@ -12,9 +12,8 @@ a person's mailbox rather than a role address) and ``fetch_error``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from outsend_enrichers.browser import Renderer
 from outsend_enrichers.extract.emails import Found, choose, find_emails
 from outsend_enrichers.fetch import Fetcher
 from outsend_enrichers.html import Document
@@ -23,6 +22,9 @@ from outsend_enrichers.site import PageKind, Site
 from outsend_enrichers.webmodule import FETCH_ERROR, WebModule
 from outsend_runner.module import JobContext, RowError
 from outsend_runner.table import Table
+
+if TYPE_CHECKING:
+    from outsend_enrichers.browser import Renderer
 
 DEEP_KINDS = (PageKind.CONTACT, PageKind.LEGAL, PageKind.ABOUT, PageKind.PRIVACY, PageKind.TERMS, PageKind.OTHER)
 DEEP_MAX_PAGES = 10
@@ -39,6 +41,8 @@ class EmailsModule(WebModule):
 
     async def open(self, context: JobContext) -> None:
         if _deep(context):
+            from outsend_enrichers.browser import Renderer  # Playwright only in processes that render
+
             fetcher: Fetcher = context.resources["fetcher"]
             renderer = Renderer(fetcher, proxied=True)
             await renderer.start()

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 import phonenumbers
-from phonenumbers import PhoneNumberFormat, PhoneNumberType, carrier, geocoder
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from outsend_contracts import errors
 from outsend_enrichers.extract.phones import region_for
@@ -39,6 +39,9 @@ def describe(value: str, region: str) -> dict[str, str] | None:
         return None
     if not phonenumbers.is_valid_number(number):
         return None
+    # Imported here: their data takes ~140 MB, which only phone_info jobs should pay for.
+    from phonenumbers import carrier, geocoder
+
     return {
         "phone_e164": phonenumbers.format_number(number, PhoneNumberFormat.E164),
         "phone_national": phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL),
