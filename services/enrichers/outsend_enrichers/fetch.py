@@ -66,7 +66,7 @@ class FetchSettings:
     read_timeout: float = 10.0
     total_timeout: float = 25.0
     """For one URL, redirects and retries included."""
-    max_bytes: int = 5 * 1024 * 1024
+    max_bytes: int = 2 * 1024 * 1024
     """Bytes read from one response; the rest of a larger page is dropped (``Page.truncated``)."""
     max_redirects: int = 5
     retries: int = 2

@@ -6,7 +6,6 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -53,78 +52,77 @@ class Link:
 
 
 class Document:
-    """One HTML page, parsed once; every view of it is computed on first use."""
+    """One HTML page, parsed once into what extractors read.
+
+    Everything is read from one tree at construction, and the tree is dropped: a worker holds
+    many pages at once, and a parsed tree weighs ten times its HTML.
+    """
 
     def __init__(self, url: str, html: str) -> None:
         self.url = url
-        self.html = html
-        self._prepared = _BLOCK_END.sub(r"\1\n", html)
-        self._tree = LexborHTMLParser(self._prepared)
-        base = self._tree.css_first("base[href]")
+        tree = LexborHTMLParser(_BLOCK_END.sub(r"\1\n", html))
+        base = tree.css_first("base[href]")
         self.base = urljoin(url, str(base.attributes.get("href") or "")) if base else url
-
-    @cached_property
-    def links(self) -> list[Link]:
-        links = []
-        for node in self._tree.css("a[href], area[href]"):
-            href = (node.attributes.get("href") or "").strip()
-            if not href or href.startswith(("javascript:", "#")):
-                continue
-            text = node.text(separator=" ", strip=True)
-            if not text:
-                image = node.css_first("img[alt]")
-                text = str(node.attributes.get("aria-label") or node.attributes.get("title") or "")
-                text = text or (str(image.attributes.get("alt") or "") if image else "")
-            links.append(Link(url=_absolute(self.base, href), text=_SPACES.sub(" ", text).strip()))
-        return links
-
-    @cached_property
-    def structured_data(self) -> list[Any]:
-        """JSON-LD blocks, decoded (broken ones skipped)."""
-        found = []
-        for node in self._tree.css('script[type="application/ld+json"]'):
-            try:
-                found.append(json.loads(node.text() or "null"))
-            except ValueError:
-                continue
-        return found
-
-    @cached_property
-    def attribute_values(self) -> list[tuple[str, str]]:
+        self.links = _links(tree, self.base)
+        self.structured_data = _structured_data(tree)
+        self.attribute_values = _attribute_values(tree)
         """``(name, value)`` of the attributes that may carry contact data, in document order."""
-        values = []
-        for node in self._tree.css("[href], [content], [value], [data-email], [data-mail], [data-cfemail], [itemprop]"):
-            for name, value in node.attributes.items():
-                if value and (name in ("href", "content", "value") or name.startswith("data-")):
-                    values.append((name, value))
-        return values
-
-    @cached_property
-    def frames(self) -> list[str]:
+        self.frames = [_absolute(self.base, str(node.attributes.get("src"))) for node in tree.css("iframe[src]")]
         """Embedded frames' sources (a Facebook page plugin names the page it shows)."""
-        return [_absolute(self.base, str(node.attributes.get("src"))) for node in self._tree.css("iframe[src]")]
-
-    @cached_property
-    def text(self) -> str:
-        """Visible text, one line per block, spaces collapsed."""
-        tree = LexborHTMLParser(self._prepared)  # a second tree: stripping tags changes it
-        tree.strip_tags(_INVISIBLE)
-        root = tree.body or tree.root
-        raw = root.text(separator="") if root else ""
-        lines = (_SPACES.sub(" ", line).strip() for line in raw.splitlines())
-        return "\n".join(line for line in lines if line)
-
-    @cached_property
-    def title(self) -> str:
-        node = self._tree.css_first("title")
-        return node.text(strip=True) if node else ""
-
-    def meta_refresh(self) -> str | None:
+        self.refresh = _meta_refresh(tree, self.base)
         """Where a ``<meta http-equiv="refresh">`` sends the reader, if anywhere."""
-        node = self._tree.css_first('meta[http-equiv="refresh" i]')
-        content = str(node.attributes.get("content") or "") if node else ""
-        match = re.search(r"url\s*=\s*['\"]?([^'\"\s]+)", content, re.IGNORECASE)
-        return _absolute(self.base, match.group(1)) if match else None
+        tree.strip_tags(_INVISIBLE)
+        self.text = _visible_text(tree)
+        """Visible text, one line per block, spaces collapsed."""
+
+
+def _links(tree: LexborHTMLParser, base: str) -> list[Link]:
+    links = []
+    for node in tree.css("a[href], area[href]"):
+        href = (node.attributes.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "#")):
+            continue
+        text = node.text(separator=" ", strip=True)
+        if not text:
+            image = node.css_first("img[alt]")
+            text = str(node.attributes.get("aria-label") or node.attributes.get("title") or "")
+            text = text or (str(image.attributes.get("alt") or "") if image else "")
+        links.append(Link(url=_absolute(base, href), text=_SPACES.sub(" ", text).strip()))
+    return links
+
+
+def _structured_data(tree: LexborHTMLParser) -> list[Any]:
+    """JSON-LD blocks, decoded (broken ones skipped)."""
+    found = []
+    for node in tree.css('script[type="application/ld+json"]'):
+        try:
+            found.append(json.loads(node.text() or "null"))
+        except ValueError:
+            continue
+    return found
+
+
+def _attribute_values(tree: LexborHTMLParser) -> list[tuple[str, str]]:
+    values = []
+    for node in tree.css("[href], [content], [value], [data-email], [data-mail], [data-cfemail], [itemprop]"):
+        for name, value in node.attributes.items():
+            if value and (name in ("href", "content", "value") or name.startswith("data-")):
+                values.append((name, value))
+    return values
+
+
+def _meta_refresh(tree: LexborHTMLParser, base: str) -> str | None:
+    node = tree.css_first('meta[http-equiv="refresh" i]')
+    content = str(node.attributes.get("content") or "") if node else ""
+    match = re.search(r"url\s*=\s*['\"]?([^'\"\s]+)", content, re.IGNORECASE)
+    return _absolute(base, match.group(1)) if match else None
+
+
+def _visible_text(tree: LexborHTMLParser) -> str:
+    root = tree.body or tree.root
+    raw = root.text(separator="") if root else ""
+    lines = (_SPACES.sub(" ", line).strip() for line in raw.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def _absolute(base: str, href: str) -> str:

@@ -147,7 +147,7 @@ class SiteReader:
         if not page.is_html:
             raise FetchError(errors.FETCH_NOT_HTML.format(content_type=page.content_type.split(";")[0] or "?"))
         document = Document(page.url, page.text)
-        refresh = document.meta_refresh()
+        refresh = document.refresh
         if refresh and _same_site(refresh, page.url) and refresh != page.url:
             moved = await self.fetch_page(refresh)
             if moved.ok and moved.is_html:
