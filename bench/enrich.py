@@ -5,7 +5,8 @@
 2. The platform runs an ``emails`` job on the 10,000 sites through the API: sites per second
    from the job's start to its end; the enrichers worker's peak RSS (``VmHWM``).
 3. A raw fetch replays exactly the requests the job made (from the server's log), with plain
-   httpx at the job's concurrency and nothing else: no guard, no parsing, no runner.
+   httpx at the job's concurrency and nothing else: no guard, no politeness, no parsing, no
+   runner.
 4. A naive crawler — sequential ``requests`` and a regular expression, the way a first script
    does it — reads a sample of the sites (homepage, then its contact / legal / about links).
 
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from urllib.parse import urljoin
 
 import httpx
 
+from outsend_enrichers.fetch import POOL_SHARDS
 from outsend_enrichers.modules.emails import EmailsModule
 from tests.support.api import Api
 from tests.support.platform import running_platform
@@ -97,24 +100,35 @@ def _when(value: str) -> datetime:
 
 
 async def raw_fetch(requests: list[tuple[str, str, str]], settings: dict[str, str]) -> float:
-    """Seconds to replay the requests with plain httpx, ``CONCURRENCY`` at a time."""
+    """Seconds to replay the requests with plain httpx, ``CONCURRENCY`` at a time.
+
+    Connections are spread over eight clients by host, as the fetcher does: a single httpx pool
+    scans all its connections on every request, which would make the baseline unfairly slow.
+    """
     port = ports(settings)
-    limits = httpx.Limits(max_connections=CONCURRENCY * 2, max_keepalive_connections=64, keepalive_expiry=5)
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=8, keepalive_expiry=5)
     timeout = httpx.Timeout(10.0, connect=5.0)
+    clients = [
+        httpx.AsyncClient(verify=settings["OUTSEND_EXTRA_CA"], limits=limits, timeout=timeout)
+        for _ in range(POOL_SHARDS)
+    ]
     queue = iter(requests)
-    async with httpx.AsyncClient(verify=settings["OUTSEND_EXTRA_CA"], limits=limits, timeout=timeout) as client:
 
-        async def worker() -> None:
-            for scheme, host, path in queue:
-                url = f"{scheme}://127.0.0.1:{port[scheme]}{path}"
-                try:
-                    await client.get(url, headers={"Host": host}, extensions={"sni_hostname": host})
-                except httpx.HTTPError:
-                    pass
+    async def worker() -> None:
+        for scheme, host, path in queue:
+            client = clients[zlib.crc32(host.encode()) % POOL_SHARDS]
+            url = f"{scheme}://127.0.0.1:{port[scheme]}{path}"
+            try:
+                await client.get(url, headers={"Host": host}, extensions={"sni_hostname": host})
+            except httpx.HTTPError:
+                pass
 
-        started = time.monotonic()
-        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-        return time.monotonic() - started
+    started = time.monotonic()
+    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    elapsed = time.monotonic() - started
+    for client in clients:
+        await client.aclose()
+    return elapsed
 
 
 NAIVE_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
