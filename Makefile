@@ -8,7 +8,7 @@ PACKAGES := libs/contracts libs/platform libs/runner \
             services/scraper services/pipeline-coordinator services/veille deploy
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps lint typecheck bench bench-scrape bench-accounts clean
+.PHONY: run test install system-deps lint typecheck bench bench-scrape bench-accounts bench-quality bench-enrich clean
 
 ## make run: install what is missing, start NATS + Postgres + every service, print the URL
 run: install
@@ -50,6 +50,14 @@ bench-scrape: install
 ## make bench-accounts: API key vs cookie, rate-limit windows, GDPR export → bench/results/accounts.json
 bench-accounts: install
 	$(BIN)/python -m bench.accounts
+
+## bench-quality: precision and recall of the website modules on the test world
+bench-quality: install
+	$(BIN)/python -m bench.quality
+
+## bench-enrich: emails (normal) over 10,000 sites with seeded latency, against a raw fetch and a naive crawler
+bench-enrich: install
+	$(BIN)/python -m bench.enrich
 
 clean:
 	rm -rf $(VENV) .outsend

@@ -1,1 +1,1 @@
-"""Benchmarks (``make bench…``); results in ``bench/results/``."""
+"""Benchmarks: each writes ``bench/results/<name>.json`` and a table in ``docs/``."""

@@ -18,11 +18,12 @@ from tests.world.hcaptcha import HCaptchaServer
 from tests.world.mail_relay import MailRelay
 from tests.world.maps import MapsServer
 from tests.world.sheets import SheetsServer
+from tests.world.web import WebWorld
 
 
 def make_world() -> World:
     """Every server of the test world; issues add theirs here."""
-    return World([SheetsServer(), MapsServer(), MailRelay(), HCaptchaServer()])
+    return World([SheetsServer(), MapsServer(), MailRelay(), HCaptchaServer(), WebWorld()])
 
 
 @pytest.fixture(scope="session")

@@ -129,3 +129,18 @@ PIPELINE_NOT_DELETABLE: Final = "La suppression des pipelines n'est pas encore d
 PIPELINE_NO_RUN: Final = "Un pipeline démarre à sa création : pour le relancer, recrée-le avec POST /api/pipelines"
 FILTER_RULES_INVALID: Final = "Règles de filtre inapplicables : {reason}"
 RESULT_UNREADABLE: Final = "Le fichier de résultat n'a pas pu être lu"
+
+# --- reading websites (the per-row ``fetch_error`` column) -----------------------------------
+FETCH_INVALID_URL: Final = "URL invalide"
+FETCH_DNS: Final = "nom de domaine introuvable"
+FETCH_PRIVATE_ADDRESS: Final = "adresse interdite (réseau privé)"
+FETCH_TIMEOUT: Final = "délai dépassé"
+FETCH_CONNECT: Final = "connexion impossible"
+FETCH_TLS: Final = "certificat TLS invalide"
+FETCH_TOO_MANY_REDIRECTS: Final = "trop de redirections"
+FETCH_HTTP_STATUS: Final = "erreur HTTP {status}"
+FETCH_NOT_HTML: Final = "pas une page web ({content_type})"
+FETCH_PROXY: Final = "proxy injoignable"
+PHONE_LIVE_UNAVAILABLE: Final = (
+    "Vérification de portabilité en direct indisponible : aucun fournisseur configuré, seul le cache est lu."
+)

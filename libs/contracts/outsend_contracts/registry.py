@@ -239,7 +239,7 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         category=Category.ENRICHMENT,
         group=Group.ENRICH,
         lane=Lane.MULTI_PROXY,
-        produces=("email", "email_personal"),
+        produces=("email", "email_personal", "fetch_error"),
         pipeline_output="pois_email",
         config={"mode": FieldSpec(type="enum", label="Mode", enum=("normal", "deep"), default="normal")},
         ef_per_item={"*": 0.00004, "normal": 0.00004, "deep": 0.00012},
@@ -273,6 +273,7 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
             "social_twitter",
             "social_tiktok",
             "social_youtube",
+            "fetch_error",
         ),
     ),
     _enricher(
@@ -282,7 +283,7 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         category=Category.ENRICHMENT,
         group=Group.ENRICH,
         lane=Lane.MULTI_PROXY,
-        produces=("phone_secondary", "mobile", "fax"),
+        produces=("phone_secondary", "mobile", "fax", "fetch_error"),
     ),
     _enricher(
         "legal_ids",
@@ -291,7 +292,7 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         category=Category.ENRICHMENT,
         group=Group.ENRICH,
         lane=Lane.MULTI_PROXY,
-        produces=("siren", "siret", "legal_ids_source_url"),
+        produces=("siren", "siret", "legal_ids_source_url", "fetch_error"),
     ),
     _enricher(
         "legal_mentions",
@@ -311,6 +312,7 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
             "hebergeur",
             "tva_intracom",
             "mentions_legales_url",
+            "fetch_error",
         ),
     ),
     _enricher(
@@ -348,6 +350,7 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
             "phone_national",
             "phone_country",
             "phone_line_type",
+            "phone_region",
             "phone_carrier_original",
             "phone_operator_siret",
             "phone_operator_rcs",

@@ -19,7 +19,14 @@ class JobFailure(Exception):
 
 
 class RowError(Exception):
-    """A row that could not be processed; its message is counted and logged, the job goes on."""
+    """A row that could not be processed; its message is counted and logged, the job goes on.
+
+    ``columns`` are kept on the row (say, a ``fetch_error`` that tells why this row has nothing).
+    """
+
+    def __init__(self, message: str, columns: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.columns = dict(columns or {})
 
 
 class UnitError(RowError):
@@ -77,7 +84,7 @@ class RowModule(Module):
     async def process(self, table: Table, row: dict[str, str], context: JobContext) -> list[dict[str, Any]]:
         """Return the produced columns for this row: one dict per output row (usually one).
 
-        Raise :class:`RowError` for a row that fails; the row is kept with empty columns.
+        Raise :class:`RowError` for a row that fails; the row is kept with the error's columns.
         """
 
     def counts_as_result(self, produced: Mapping[str, str]) -> bool:

@@ -206,7 +206,8 @@ class JobRunner:
         try:
             produced = await asyncio.wait_for(module.process(table, table.rows[index], context), ROW_TIMEOUT)
         except RowError as error:
-            return [RowRecord(index, 0, {}, failed=True, counted=False, error=str(error))]
+            kept = {key: cell(value) for key, value in error.columns.items()}
+            return [RowRecord(index, 0, kept, failed=True, counted=False, error=str(error))]
         except TimeoutError:
             return [RowRecord(index, 0, {}, failed=True, counted=False, error="délai dépassé")]
         if not produced:

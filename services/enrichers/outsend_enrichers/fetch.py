@@ -1,182 +1,375 @@
 """The one way modules read the web.
 
-Every request is checked against SSRF: the host is resolved first and refused if any address
-is private, loopback, link-local, multicast or otherwise not global; the connection then goes
-to the address that was checked (no second lookup an attacker could race), and each redirect
-hop is checked again. ``OUTSEND_CONNECT_TO`` (curl's ``--connect-to`` syntax) sends named hosts
-elsewhere — there, and only there, a private address is allowed — and ``OUTSEND_EXTRA_CA`` adds
-a CA bundle to the trusted ones.
+One :class:`Fetcher` per worker process: httpx (HTTP/1.1, HTTP/2 on demand) with pooled
+connections, a cap on requests in flight, a per-host cap and a pause between two requests to
+the same host, connect / read / total timeouts, a size cap, redirects followed
+by hand (each hop checked again), retries with backoff on what is worth retrying, and a proxy
+pool for the modules of the proxy lane. Every socket is opened through
+:class:`~outsend_enrichers.netguard.GuardedBackend`: no request reaches a private address
+unless ``OUTSEND_CONNECT_TO`` names its host.
+
+Settings (environment): ``OUTSEND_CONNECT_TO``, ``OUTSEND_EXTRA_CA`` (a PEM bundle trusted
+besides the system CAs), ``OUTSEND_DNS_SERVERS``, ``OUTSEND_PROXY_URLS`` (comma-separated
+``http://user:pass@host:port``), ``OUTSEND_FETCH_*`` (see :class:`FetchSettings`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
+import contextlib
+import logging
+import random
 import ssl
-from dataclasses import dataclass
+import time
+import zlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
-from outsend_platform.settings import env_str
+from outsend_contracts import errors
+from outsend_enrichers.charset import decode_html
+from outsend_enrichers.netguard import (
+    AddressGuard,
+    ConnectRule,
+    FetchError,
+    GuardedBackend,
+    make_resolver,
+    parse_connect_to,
+)
+from outsend_platform.logging import get_logger
+from outsend_platform.settings import env_float, env_list, env_str
 
-MAX_REDIRECTS = 5
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+__all__ = ["ConnectRule", "FetchError", "FetchSettings", "Fetcher", "Page", "parse_connect_to"]
+
+log = get_logger(__name__)
+for _chatty in ("httpx", "httpcore", "hpack"):  # one line per request would drown the service's log
+    logging.getLogger(_chatty).setLevel(logging.WARNING)
+
 USER_AGENT = "Mozilla/5.0 (compatible; outsend/0.1; +https://outsend.xyz/bot)"
-
-
-class FetchError(Exception):
-    """A page that could not be read; ``str(error)`` is the row's ``fetch_error``."""
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+MAX_RETRY_AFTER = 5.0
+PROXY_COOLDOWN = 30.0
+POOL_SHARDS = 8
+"""Direct connections live in several pools, by host: httpcore scans a whole pool on every
+request, so eight small pools cost far less than one large one."""
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 @dataclass(frozen=True)
-class ConnectRule:
-    """``HOST:PORT:ADDR:ADDRPORT``; HOST may be ``*`` or ``*.suffix``, PORT and ADDRPORT empty."""
+class FetchSettings:
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    total_timeout: float = 25.0
+    """For one URL, redirects and retries included."""
+    max_bytes: int = 2 * 1024 * 1024
+    """Bytes read from one response; the rest of a larger page is dropped (``Page.truncated``)."""
+    max_redirects: int = 5
+    retries: int = 2
+    backoff: float = 0.4
+    max_in_flight: int = 128
+    per_host: int = 2
+    host_interval: float = 0.1
+    """Seconds between the starts of two requests to the same host (politeness)."""
+    http2: bool = False
+    """HTTP/2 when the server offers it (``OUTSEND_FETCH_HTTP2=1``). Off by default: crawling many hosts
+    with two requests each gains nothing from multiplexing, and httpcore's HTTP/2 connections were
+    seen to stall under that load (see docs/fetch.md)."""
+    connect_to: tuple[ConnectRule, ...] = ()
+    extra_ca: str = ""
+    dns_servers: tuple[str, ...] = ()
+    proxy_urls: tuple[str, ...] = ()
 
-    host: str
-    port: int | None
-    address: str
-    address_port: int | None
-
-    def matches(self, host: str, port: int) -> bool:
-        host_ok = (
-            self.host == "*"
-            or host == self.host
-            or (self.host.startswith("*.") and (host.endswith(self.host[1:]) or host == self.host[2:]))
+    @classmethod
+    def from_env(cls) -> FetchSettings:
+        default = cls()
+        return cls(
+            connect_timeout=env_float("OUTSEND_FETCH_CONNECT_TIMEOUT", default.connect_timeout),
+            read_timeout=env_float("OUTSEND_FETCH_READ_TIMEOUT", default.read_timeout),
+            total_timeout=env_float("OUTSEND_FETCH_TOTAL_TIMEOUT", default.total_timeout),
+            max_bytes=int(env_float("OUTSEND_FETCH_MAX_BYTES", default.max_bytes)),
+            retries=int(env_float("OUTSEND_FETCH_RETRIES", default.retries)),
+            max_in_flight=int(env_float("OUTSEND_FETCH_MAX_IN_FLIGHT", default.max_in_flight)),
+            per_host=int(env_float("OUTSEND_FETCH_PER_HOST", default.per_host)),
+            host_interval=env_float("OUTSEND_FETCH_HOST_INTERVAL", default.host_interval),
+            http2=env_str("OUTSEND_FETCH_HTTP2") in ("1", "true", "yes"),
+            connect_to=tuple(parse_connect_to(env_str("OUTSEND_CONNECT_TO"))),
+            extra_ca=env_str("OUTSEND_EXTRA_CA"),
+            dns_servers=tuple(env_list("OUTSEND_DNS_SERVERS")),
+            proxy_urls=tuple(env_list("OUTSEND_PROXY_URLS")),
         )
-        return host_ok and (self.port is None or self.port == port)
-
-
-def parse_connect_to(value: str) -> list[ConnectRule]:
-    rules = []
-    for entry in (part.strip() for part in value.split(",")):
-        if not entry:
-            continue
-        host, port, rest = entry.split(":", 2)
-        address, _, address_port = rest.rpartition(":")
-        rules.append(
-            ConnectRule(
-                host=host.lower(),
-                port=int(port) if port else None,
-                address=address.strip("[]"),
-                address_port=int(address_port) if address_port else None,
-            )
-        )
-    return rules
 
 
 @dataclass(frozen=True)
 class Page:
     url: str
+    """Where the page was finally read, after redirects."""
     status: int
     content_type: str
     content: bytes
-    encoding: str | None
-    location: str | None = None
+    charset: str | None = None
+    truncated: bool = False
+
+    @cached_property
+    def text(self) -> str:
+        return decode_html(self.content, self.charset)
 
     @property
-    def text(self) -> str:
-        return self.content.decode(self.encoding or "utf-8", errors="replace")
+    def is_html(self) -> bool:
+        kind = self.content_type.split(";", 1)[0].strip().lower()
+        return kind in HTML_TYPES or (not kind and self.content.lstrip()[:1] == b"<")
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
 
 
-def _ssl_context(extra_ca: str) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    if extra_ca:
-        context.load_verify_locations(cafile=extra_ca)
-    return context
+class _RetryableError(Exception):
+    def __init__(self, reason: str, wait: float | None = None) -> None:
+        super().__init__(reason)
+        self.wait = wait
+
+
+@dataclass
+class _HostState:
+    slots: asyncio.Semaphore
+    next_start: float = 0.0
+    last_used: float = field(default_factory=time.monotonic)
+
+
+class HostGate:
+    """At most ``per_host`` requests to one host at a time, started ``interval`` seconds apart."""
+
+    def __init__(self, per_host: int, interval: float) -> None:
+        self._per_host = per_host
+        self._interval = interval
+        self._hosts: dict[str, _HostState] = {}
+
+    @contextlib.asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        state = self._hosts.get(host)
+        if state is None:
+            self._prune()
+            state = self._hosts[host] = _HostState(asyncio.Semaphore(self._per_host))
+        async with state.slots:
+            now = time.monotonic()
+            start = max(now, state.next_start)
+            state.next_start = start + self._interval
+            if start > now:
+                await asyncio.sleep(start - now)
+            try:
+                yield
+            finally:
+                state.last_used = time.monotonic()
+
+    def back_off(self, host: str, seconds: float) -> None:
+        """The host asked us to slow down (429 / ``Retry-After``)."""
+        if state := self._hosts.get(host):
+            state.next_start = max(state.next_start, time.monotonic() + seconds)
+
+    def _prune(self) -> None:
+        if len(self._hosts) < 2048:
+            return
+        idle = time.monotonic() - 60
+        for host in [h for h, s in self._hosts.items() if s.last_used < idle and not s.slots.locked()]:
+            del self._hosts[host]
+
+
+class _GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport on an httpcore pool whose sockets are opened by the guarded backend."""
+
+    def __init__(self, pool: httpcore.AsyncConnectionPool | httpcore.AsyncHTTPProxy) -> None:
+        self._pool = pool
 
 
 class Fetcher:
-    def __init__(
-        self,
-        *,
-        connect_to: list[ConnectRule] | None = None,
-        extra_ca: str = "",
-        timeout: float = 15.0,
-        max_bytes: int = DEFAULT_MAX_BYTES,
-    ) -> None:
-        self._rules = connect_to or []
-        self._max_bytes = max_bytes
-        self._client = httpx.AsyncClient(
-            verify=_ssl_context(extra_ca),
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            follow_redirects=False,
-            headers={"User-Agent": USER_AGENT, "Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"},
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-        )
+    def __init__(self, settings: FetchSettings | None = None) -> None:
+        self.settings = settings = settings or FetchSettings()
+        self._guard = AddressGuard(settings.connect_to, make_resolver(settings.dns_servers))
+        self._ssl = ssl.create_default_context()
+        if settings.extra_ca:
+            self._ssl.load_verify_locations(cafile=settings.extra_ca)
+        proxies = [httpx.URL(url) for url in settings.proxy_urls]
+        backend = GuardedBackend(self._guard, trusted=[(p.host, p.port or _default_port(p.scheme)) for p in proxies])
+        self._direct = [self._client(self._pool(backend)) for _ in range(POOL_SHARDS)]
+        self._proxied = [self._client(self._proxy_pool(backend, proxy)) for proxy in proxies]
+        self._proxy_down_until = [0.0] * len(proxies)
+        self._in_flight = asyncio.Semaphore(settings.max_in_flight)
+        self._hosts = HostGate(settings.per_host, settings.host_interval)
 
     @classmethod
     def from_env(cls) -> Fetcher:
-        return cls(connect_to=parse_connect_to(env_str("OUTSEND_CONNECT_TO")), extra_ca=env_str("OUTSEND_EXTRA_CA"))
+        return cls(FetchSettings.from_env())
+
+    def _pool(self, backend: GuardedBackend) -> httpcore.AsyncConnectionPool:
+        return httpcore.AsyncConnectionPool(
+            ssl_context=self._ssl,
+            max_connections=max(8, self.settings.max_in_flight * 2 // POOL_SHARDS),
+            max_keepalive_connections=max(4, 64 // POOL_SHARDS),
+            keepalive_expiry=5.0,  # a site's pages are read within seconds; then its connection only costs
+            http1=True,
+            http2=self.settings.http2,
+            network_backend=backend,
+        )
+
+    def _proxy_pool(self, backend: GuardedBackend, proxy: httpx.URL) -> httpcore.AsyncHTTPProxy:
+        auth = (proxy.username.encode(), proxy.password.encode()) if proxy.username else None
+        return httpcore.AsyncHTTPProxy(
+            proxy_url=httpcore.URL(scheme=proxy.raw_scheme, host=proxy.raw_host, port=proxy.port, target=b"/"),
+            proxy_auth=auth,
+            ssl_context=self._ssl,
+            max_connections=self.settings.max_in_flight,
+            http2=self.settings.http2,
+            network_backend=backend,
+        )
+
+    def _client(self, pool: httpcore.AsyncConnectionPool | httpcore.AsyncHTTPProxy) -> httpx.AsyncClient:
+        timeout = httpx.Timeout(self.settings.read_timeout, connect=self.settings.connect_timeout, pool=None)
+        return httpx.AsyncClient(
+            transport=_GuardedTransport(pool),
+            timeout=timeout,
+            follow_redirects=False,
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+                "Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5",
+            },
+        )
 
     async def close(self) -> None:
-        await self._client.aclose()
+        for client in (*self._direct, *self._proxied):
+            await client.aclose()
 
-    async def get(self, url: str) -> Page:
-        for _ in range(MAX_REDIRECTS + 1):
-            page = await self._request(url)
-            if 300 <= page.status < 400 and page.location:
-                url = urljoin(url, page.location)
-                continue
-            return page
-        raise FetchError("trop de redirections")
+    # --- reading a URL ---------------------------------------------------------------------------
+    async def get(self, url: str, *, proxied: bool = False) -> Page:
+        """The page at ``url`` after redirects, whatever its status; :class:`FetchError` if unreadable."""
+        try:
+            async with asyncio.timeout(self.settings.total_timeout):
+                return await self._follow(url, proxied)
+        except TimeoutError as error:
+            raise FetchError(errors.FETCH_TIMEOUT) from error
 
-    async def _request(self, url: str) -> Page:
+    async def _follow(self, url: str, proxied: bool) -> Page:
+        for _ in range(self.settings.max_redirects + 1):
+            page, location = await self._with_retries(url, proxied)
+            if location is None:
+                return page
+            url = urljoin(url, location)
+        raise FetchError(errors.FETCH_TOO_MANY_REDIRECTS)
+
+    async def _with_retries(self, url: str, proxied: bool) -> tuple[Page, str | None]:
+        for attempt in range(self.settings.retries + 1):
+            try:
+                return await self._once(url, proxied, last=attempt == self.settings.retries)
+            except _RetryableError as retry:
+                wait = retry.wait if retry.wait is not None else self.settings.backoff * 2**attempt
+                await asyncio.sleep(wait * random.uniform(0.8, 1.2))
+        raise AssertionError("the last attempt never asks for a retry")
+
+    async def _once(self, url: str, proxied: bool, *, last: bool) -> tuple[Page, str | None]:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError("URL invalide")
+            raise FetchError(errors.FETCH_INVALID_URL)
         host = parts.hostname.lower()
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        address, address_port = await self._target(host, port)
-        literal = f"[{address}]" if ":" in address else address
-        target = parts._replace(netloc=f"{literal}:{address_port}").geturl()
-        headers = {"Host": parts.netloc.rsplit("@", 1)[-1]}
-        try:
-            request = self._client.build_request("GET", target, headers=headers, extensions={"sni_hostname": host})
-            response = await self._client.send(request, stream=True)
+        client = await self._route(host, parts.port or _default_port(parts.scheme), proxied)
+        async with self._hosts.slot(host), self._in_flight:
             try:
-                content = await self._read_capped(response)
-            finally:
-                await response.aclose()
-        except httpx.TimeoutException as error:
-            raise FetchError("délai dépassé") from error
-        except httpx.HTTPError as error:
-            raise FetchError(f"connexion impossible ({type(error).__name__})") from error
-        return Page(
+                async with client.stream("GET", url) as response:
+                    content, truncated = await self._read_capped(response)
+            except FetchError:
+                raise
+            except httpx.TimeoutException as error:
+                if isinstance(error, httpx.ConnectTimeout) and not last:
+                    raise _RetryableError("connect timeout") from error
+                raise FetchError(errors.FETCH_TIMEOUT) from error
+            except (httpx.ProxyError, httpcore.ProxyError) as error:  # the proxy could not reach the site
+                raise FetchError(errors.FETCH_CONNECT) from error
+            except httpx.ConnectError as error:
+                if _is_tls_failure(error):
+                    raise FetchError(errors.FETCH_TLS) from error
+                self._mark_proxy_down(client)
+                if not last:
+                    raise _RetryableError("connect") from error
+                raise FetchError(errors.FETCH_CONNECT) from error
+            except (httpx.HTTPError, zlib.error, ValueError) as error:
+                if not last and isinstance(error, httpx.RemoteProtocolError | httpx.ReadError):
+                    raise _RetryableError("protocol") from error
+                raise FetchError(errors.FETCH_CONNECT) from error
+            except Exception as error:  # a protocol library's own error (h2 …): the connection is unusable
+                log.info("fetch.unexpected_error", host=host, error=repr(error))
+                if not last:
+                    raise _RetryableError("unexpected") from error
+                raise FetchError(errors.FETCH_CONNECT) from error
+        if response.status_code in RETRY_STATUSES and not last:
+            wait = _retry_after(response.headers.get("retry-after"))
+            if response.status_code == 429:
+                self._hosts.back_off(host, wait or self.settings.backoff)
+            raise _RetryableError(f"HTTP {response.status_code}", wait)
+        page = Page(
             url=url,
             status=response.status_code,
             content_type=response.headers.get("content-type", ""),
             content=content,
-            encoding=response.charset_encoding,
-            location=response.headers.get("location"),
+            charset=response.charset_encoding,
+            truncated=truncated,
         )
+        location = response.headers.get("location") if response.is_redirect else None
+        return page, location
 
-    async def _read_capped(self, response: httpx.Response) -> bytes:
+    async def _route(self, host: str, port: int, proxied: bool) -> httpx.AsyncClient:
+        """The client a request goes through: a live proxy for proxy-lane work, else direct."""
+        if not proxied or not self._proxied:
+            return self._direct[zlib.crc32(host.encode()) % POOL_SHARDS]
+        await self._guard.target(host, port)  # the proxy resolves; refuse what we would refuse
+        start = hash(host) % len(self._proxied)
+        now = time.monotonic()
+        for offset in range(len(self._proxied)):
+            index = (start + offset) % len(self._proxied)
+            if self._proxy_down_until[index] <= now:
+                return self._proxied[index]
+        raise FetchError(errors.FETCH_PROXY)
+
+    def _mark_proxy_down(self, client: httpx.AsyncClient) -> None:
+        """A proxy we could not connect to is left alone for a while; the retry takes another."""
+        if client in self._proxied:
+            self._proxy_down_until[self._proxied.index(client)] = time.monotonic() + PROXY_COOLDOWN
+
+    async def _read_capped(self, response: httpx.Response) -> tuple[bytes, bool]:
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self._max_bytes:
-                raise FetchError("page trop volumineuse")
             chunks.append(chunk)
-        return b"".join(chunks)
+            size += len(chunk)
+            if size >= self.settings.max_bytes:
+                return b"".join(chunks)[: self.settings.max_bytes], True
+        return b"".join(chunks), False
 
-    async def _target(self, host: str, port: int) -> tuple[str, int]:
-        for rule in self._rules:
-            if rule.matches(host, port):
-                return rule.address, rule.address_port or port
+
+def _default_port(scheme: str) -> int:
+    return 443 if scheme == "https" else 80
+
+
+def _is_tls_failure(error: Exception) -> bool:
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ssl.SSLError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
         try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=0, proto=6)
-        except OSError as error:
-            raise FetchError("nom de domaine introuvable") from error
-        addresses = [info[4][0] for info in infos]
-        if not addresses or any(not _is_public(address) for address in addresses):
-            raise FetchError("adresse interdite (réseau privé)")
-        return addresses[0], port
-
-
-def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError):
+            return None
+    return max(0.0, min(seconds, MAX_RETRY_AFTER))

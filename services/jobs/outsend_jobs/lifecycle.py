@@ -57,6 +57,8 @@ class JobLifecycle:
         if spec is None or spec.lane is None or not registry.launchable(spec):
             raise errors.DomainError(400, errors.UNKNOWN_MODULE.format(slug=command.job_type))
         items_count = command.items_count
+        if spec.slug == "emails" and command.params.get("mode") == "deep" and command.source_job_id is None:
+            raise errors.DomainError(400, errors.DEEP_REQUIRES_NORMAL)
         if command.source_job_id is not None:
             source = await self._check_source(command, spec)
             items_count = items_count or source.results_count

@@ -1,0 +1,88 @@
+"""Pages rendered in Chromium, for addresses that only exist once the page's scripts have run.
+
+The browser never touches the network itself: every request it makes is intercepted and
+answered by the :class:`~outsend_enrichers.fetch.Fetcher` (same SSRF guard, proxies,
+``OUTSEND_CONNECT_TO``, CA bundle, politeness). Images, media, fonts and style sheets are not
+loaded. Debian's ``chromium`` is used (``OUTSEND_CHROMIUM``, default ``/usr/bin/chromium``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from playwright.async_api import Browser, Playwright, Route, async_playwright
+from playwright.async_api import Error as PlaywrightError
+
+from outsend_enrichers.fetch import USER_AGENT, Fetcher, FetchError
+from outsend_platform.settings import env_str
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+)
+SKIPPED_RESOURCES = frozenset({"image", "media", "font", "stylesheet", "manifest", "other"})
+RENDER_TIMEOUT_MS = 15_000
+SETTLE_MS = 400
+"""Time left to scripts after ``load`` (timers that write an address a moment later)."""
+
+
+class Renderer:
+    def __init__(self, fetcher: Fetcher, *, proxied: bool, pages_at_once: int = 4) -> None:
+        self._fetcher = fetcher
+        self._proxied = proxied
+        self._slots = asyncio.Semaphore(pages_at_once)
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+
+    async def start(self) -> None:
+        self._playwright = await async_playwright().start()
+        self._browser = await self._playwright.chromium.launch(
+            executable_path=env_str("OUTSEND_CHROMIUM", "/usr/bin/chromium"), args=list(CHROMIUM_FLAGS)
+        )
+
+    async def stop(self) -> None:
+        if self._browser is not None:
+            with contextlib.suppress(PlaywrightError):
+                await self._browser.close()
+        if self._playwright is not None:
+            await self._playwright.stop()
+        self._browser = self._playwright = None
+
+    async def render(self, url: str) -> str | None:
+        """The page's DOM after its scripts ran, or ``None`` if it could not be rendered."""
+        assert self._browser is not None, "start() first"
+        async with self._slots:
+            context = await self._browser.new_context(user_agent=USER_AGENT, service_workers="block")
+            try:
+                await context.route("**/*", self._answer)
+                page = await context.new_page()
+                await page.goto(url, wait_until="load", timeout=RENDER_TIMEOUT_MS)
+                await page.wait_for_timeout(SETTLE_MS)
+                return await page.content()
+            except PlaywrightError:
+                return None
+            finally:
+                with contextlib.suppress(PlaywrightError):
+                    await context.close()
+
+    async def _answer(self, route: Route) -> None:
+        request = route.request
+        if request.method != "GET" or request.resource_type in SKIPPED_RESOURCES:
+            await route.abort()
+            return
+        try:
+            page = await self._fetcher.get(request.url, proxied=self._proxied)
+        except FetchError:
+            await route.abort("addressunreachable")
+            return
+        headers: dict[str, Any] = {"content-type": page.content_type or "text/html"}
+        await route.fulfill(status=page.status, headers=headers, body=page.content)

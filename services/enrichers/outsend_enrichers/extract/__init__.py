@@ -1,0 +1,1 @@
+"""Pure extractors: what a page says, read without I/O."""
