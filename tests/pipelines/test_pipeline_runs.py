@@ -128,8 +128,8 @@ def test_a_20_node_fan_out_runs_to_completion_and_empty_branches_stop(user: Api)
 def test_a_failed_node_stops_its_branch_the_others_finish_and_resume_restarts_it(
     platform: LocalPlatform, user: Api
 ) -> None:
-    nodes = [
-        node("outage", "import", source="url", url=SheetsServer.flaky_url(20, failures=1)),
+    nodes = [  # the fetcher tries a 503 three times: an outage of three requests fails the node once
+        node("outage", "import", source="url", url=SheetsServer.flaky_url(20, failures=3)),
         node("after_outage", "filter", rating_min=4.5),
         node("fine", "import", source="url", url=SheetsServer.url(10)),
         node("after_fine", "sort", sort_by="note"),

@@ -1,12 +1,15 @@
 """Rows already processed, committed in Postgres: what a redelivered job resumes from.
 
 Each input row is written once (``ON CONFLICT DO NOTHING`` on ``(job, row, part)``), so a job
-that restarts after a crash neither loses a finished row nor writes one twice.
+that restarts after a crash neither loses a finished row nor writes one twice. A job runs in
+one place at a time (:meth:`Checkpoints.exclusive`), so a redelivered work order never races the
+execution it duplicates.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,6 +101,23 @@ class Checkpoints:
             limit,
         )
         return [(row["reason"], row["rows"]) for row in rows]
+
+    @contextlib.asynccontextmanager
+    async def exclusive(self, job_id: str) -> AsyncIterator[None]:
+        """Hold the job's advisory lock while it runs.
+
+        JetStream redelivers a work order whose keep-alive came late while the first execution is
+        still alive; without the lock the two would finish concurrently, and the late one, finding
+        the rows already forgotten, would write an empty result. The duplicate waits here, then
+        finds the job ended. A killed worker's connection closes, which frees the lock at once.
+        """
+        async with self._pool.acquire() as connection:
+            await connection.execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", job_id)
+            try:
+                yield
+            finally:
+                with contextlib.suppress(Exception):  # a dropped connection has released it already
+                    await connection.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", job_id)
 
     async def forget(self, job_id: str) -> None:
         await self._pool.execute("DELETE FROM job_rows WHERE job_id = $1", job_id)

@@ -58,6 +58,10 @@ class JobRunner:
         self._resources = resources or {}
 
     async def run(self, order: WorkOrder, deliveries: int = 1) -> None:
+        async with self._checkpoints.exclusive(order.job_id):
+            await self._run(order, deliveries)
+
+    async def _run(self, order: WorkOrder, deliveries: int) -> None:
         state = await load_job(self._store, order.job_id)
         if state is None or state.status.terminal:
             await self._checkpoints.forget(order.job_id)

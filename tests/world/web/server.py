@@ -2,7 +2,8 @@
 
 One Hypercorn server answers for every site: the ``Host`` header (``:authority`` in HTTP/2)
 picks the site; a request on another host name or scheme than the site's canonical one is
-redirected there, as real sites do. Certificates come from a local CA made with ``trustme``,
+redirected there, as real sites do. Any other ``.fr`` name (the website of a business in the
+Maps world) is a site too, drawn from the name on first sight. Certificates come from a local CA made with ``trustme``,
 one per group of sites, chosen by SNI; an HTTP-only site refuses the TLS handshake, and the
 ``bad_certificate`` sites present a certificate from a CA nobody trusts. Broken sites misbehave
 as :mod:`tests.world.web.sites` says. With ``latency``, every response waits a seeded time
@@ -27,12 +28,15 @@ from hypercorn.asyncio import serve
 from hypercorn.config import Config, Sockets
 
 from tests.world.web.pages import has_legal_page, page_html, sitemap
-from tests.world.web.sites import SiteSpec
+from tests.world.web.sites import SiteSpec, site_for_host
 
 HUGE_BYTES = 6 * 1024 * 1024
 SITES_PER_CERTIFICATE = 64
 PRIVATE_TARGET = "http://127.0.0.1:9/admin"
 REBIND_TARGET = "http://rebind.attaquant.net/"
+
+NOT_BUSINESSES = frozenset({"pagesjaunes.fr"})
+"""Directories a Maps listing may give as its website: nothing of the business is found there."""
 
 Scope = dict[str, Any]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -47,19 +51,35 @@ class Latency:
         return rng.uniform(0.8, 2.5) if rng.random() < 0.05 else rng.uniform(0.05, 0.4)
 
 
+class SiteCatalogue:
+    """The generated sites by host name, and a site drawn on first sight for any other ``.fr`` name."""
+
+    def __init__(self, sites: list[SiteSpec]) -> None:
+        self._sites = {site.host: site for site in sites}
+
+    def get(self, host: str) -> SiteSpec | None:
+        name = host.split(":", 1)[0].lower().removeprefix("www.")
+        site = self._sites.get(name)
+        if site is None and name.endswith(".fr") and name not in NOT_BUSINESSES:
+            site = self._sites.setdefault(name, site_for_host(name))
+        return site
+
+    def __getitem__(self, host: str) -> SiteSpec:
+        site = self.get(host)
+        if site is None:
+            raise KeyError(host)
+        return site
+
+
 class WebApp:
     """The ASGI application answering for every site."""
 
-    def __init__(self, sites: list[SiteSpec], latency: Latency | None = None, access_log: Path | None = None) -> None:
-        self.sites = {site.host: site for site in sites}
+    def __init__(self, sites: SiteCatalogue, latency: Latency | None = None, access_log: Path | None = None) -> None:
+        self.sites = sites
         self.latency = latency
         self.requests = 0
         self._access_log = access_log.open("a", buffering=1) if access_log else None
         self.page = lru_cache(maxsize=4096)(lambda host, page: page_html(self.sites[host], page))
-
-    def site_for(self, host: str) -> SiteSpec | None:
-        host = host.split(":", 1)[0].lower()
-        return self.sites.get(host.removeprefix("www."))
 
     async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Any]], send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -73,7 +93,7 @@ class WebApp:
         self.requests += 1
         headers = {key.decode().lower(): value.decode() for key, value in scope["headers"]}
         host = headers.get("host", "")
-        site = self.site_for(host)
+        site = self.sites.get(host)
         path = scope["path"]
         if self._access_log is not None:
             self._access_log.write(f"{scope['scheme']} {host} {path}\n")
@@ -168,21 +188,21 @@ async def _redirect(send: Send, location: str, status: int) -> None:
 
 
 class Certificates:
-    """A local CA, its PEM file, and one server certificate per group of sites, chosen by SNI."""
+    """A local CA, its PEM file, and server certificates chosen by SNI: one per group of catalogue
+    sites, one per site drawn on first sight."""
 
-    def __init__(self, sites: list[SiteSpec], directory: Path) -> None:
+    def __init__(self, catalogue: SiteCatalogue, sites: list[SiteSpec], directory: Path) -> None:
         self.ca = trustme.CA(organization_name="outsend test world")
         self.ca_file = directory / "world-ca.pem"
         self.ca.cert_pem.write_to_path(str(self.ca_file))
-        self._directory = directory
+        self._catalogue = catalogue
+        self._rogue_ca = trustme.CA()
         self._groups: dict[str, int] = {}
         self._contexts: dict[int, ssl.SSLContext] = {}
+        self._own: dict[str, ssl.SSLContext] = {}
         self._sites = [site for site in sites if site.https and site.broken != "bad_certificate"]
-        self._http_only = {name for site in sites if not site.https for name in (site.host, f"www.{site.host}")}
-        self._rogue = {n for s in sites if s.broken == "bad_certificate" for n in (s.host, f"www.{s.host}")}
         for index, site in enumerate(self._sites):
-            self._groups[site.host] = self._groups[f"www.{site.host}"] = index // SITES_PER_CERTIFICATE
-        self._rogue_context = self._context(trustme.CA().issue_cert(*sorted(self._rogue) or ["rogue.invalid"]))
+            self._groups[site.host] = index // SITES_PER_CERTIFICATE
 
     def _context(self, leaf: trustme.LeafCert) -> ssl.SSLContext:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -197,17 +217,24 @@ class Certificates:
             self._contexts[group] = self._context(self.ca.issue_cert(*names or ["default.invalid"]))
         return self._contexts[group]
 
+    def site_context(self, site: SiteSpec) -> ssl.SSLContext:
+        if site.host in self._groups:
+            return self.group_context(self._groups[site.host])
+        if site.host not in self._own:
+            ca = self._rogue_ca if site.broken == "bad_certificate" else self.ca
+            self._own[site.host] = self._context(ca.issue_cert(site.host, f"www.{site.host}"))
+        return self._own[site.host]
+
     def server_context(self) -> ssl.SSLContext:
         context = self.group_context(0)
 
         def choose(connection: ssl.SSLObject, name: str | None, _: ssl.SSLContext) -> int | None:
-            host = (name or "").lower()
-            if host in self._http_only:
+            site = self._catalogue.get(name or "")
+            if site is None:
+                return None
+            if not site.https:
                 return ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME  # nothing listens for HTTPS on this site
-            if host in self._rogue:
-                connection.context = self._rogue_context
-            elif host in self._groups:
-                connection.context = self.group_context(self._groups[host])
+            connection.context = self.site_context(site)
             return None
 
         context.sni_callback = choose  # type: ignore[assignment]
@@ -253,9 +280,10 @@ class WebServer:
     """The sites on two loopback ports (HTTP and HTTPS), served from a thread of their own."""
 
     def __init__(self, sites: list[SiteSpec], latency_seed: int | None = None, access_log: Path | None = None) -> None:
-        self.app = WebApp(sites, Latency(latency_seed) if latency_seed is not None else None, access_log)
+        catalogue = SiteCatalogue(sites)
+        self.app = WebApp(catalogue, Latency(latency_seed) if latency_seed is not None else None, access_log)
         self._directory = Path(tempfile.mkdtemp(prefix="outsend-web-"))
-        self.certificates = Certificates(sites, self._directory)
+        self.certificates = Certificates(catalogue, sites, self._directory)
         self._secure, self._insecure = _listening(), _listening()
         self.https_port = self._secure.getsockname()[1]
         self.http_port = self._insecure.getsockname()[1]

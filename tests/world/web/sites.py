@@ -413,45 +413,70 @@ def generate(count: int, seed: int = 2024, broken_share: float = 0.08) -> list[S
         if host in used:
             host = f"{trade_slug}-{ascii_slug(last)}-{ascii_slug(city[0])}-{index}.fr"
         used.add(host)
-        name = f"{trade_name} {last}"
-        emails, script_menu = _emails(rng, host, trade_slug, (first, last))
-        socials, decoy_socials = _socials(rng, ascii_slug(f"{trade_slug}{last}").replace("-", ""))
-        primary, phones = _phones(rng, city[2])
-        legal = _legal(rng, name, (first, last), city, rng.choice(STREETS)) if rng.random() < 0.8 else None
-        broken = rng.choice(BROKEN) if rng.random() < broken_share else None
-        # A huge page goes over plain HTTP: framing 12 MB in pure-Python HTTP/2 would starve the world's server.
-        https = (rng.random() < 0.7 or broken == "bad_certificate") and broken != "huge"
-        www = rng.random() < 0.5
-        paths = {
-            "contact": rng.choice(("/contact", "/nous-contacter.html", "/contactez-nous/", "/en/contact-us")),
-            "legal": rng.choice(("/mentions-legales", "/mentions-legales.html", "/informations-legales/", "/legal")),
-            "about": rng.choice(("/a-propos", "/qui-sommes-nous", "/notre-equipe/")),
-        }
-        nav = "script" if script_menu or rng.random() < 0.04 else "links"
-        site_web = rng.choice((f"https://{host}/", f"http://{host}", host, f"www.{host}", f"https://www.{host}"))
-        if not https and site_web.startswith("https://"):
-            site_web = f"http://{host}/"
-        if broken == "bad_certificate":
-            site_web = f"https://{host}/"
-        truth = Truth()
-        truth.email, truth.email_personal = _email_truth(emails, host, deep=False)
-        truth.email_deep, truth.email_personal_deep = _email_truth(emails, host, deep=True)
-        truth.socials = {net: NETWORK_URLS[net].format(handle) for net, (handle, _, _) in socials.items()}
-        for phone in phones[1:]:
-            slot = {"tel": "phone_secondary", "mobile": "mobile", "fax": "fax"}[phone.label]
-            if not getattr(truth, slot):
-                setattr(truth, slot, phone.e164)
-        truth.siren, truth.siret, truth.legal = _legal_truth(legal)
-        spec = SiteSpec(
-            index=index, host=host, https=https, www=www, name=name, trade=trade_slug, city=city,
-            street=rng.choice(STREETS), owner=(first, last), phone=primary, emails=emails,
-            decoy_emails=_decoy_emails(rng), socials=socials, decoy_socials=decoy_socials, phones=phones,
-            legal=legal, nav=nav, paths=paths, broken=broken,
-            truth=truth, site_web=site_web,
-        )  # fmt: skip
-        if legal is not None:
-            spec.truth.legal_url = spec.url + spec.paths["legal"].lstrip("/") if legal.page == "legal" else spec.url
-        if broken and broken not in ("huge", "wrong_charset"):
-            spec.truth = Truth(fetch_error=BROKEN_ERRORS.get(broken, ""))
-        sites.append(spec)
+        sites.append(_draw_site(rng, index, host, (trade_slug, trade_name), (first, last), city, broken_share))
     return sites
+
+
+def site_for_host(host: str, broken_share: float = 0.08) -> SiteSpec:
+    """The site behind a name outside the catalogue (a business the Maps world gave a website).
+
+    Drawn from the name itself, so the same host always serves the same pages and truth.
+    """
+    rng = random.Random(f"site:{host}")
+    words = host.removesuffix(".fr").split("-")
+    trade = next((t for t in TRADES if t[0] == words[0]), None) or rng.choice(TRADES)
+    last, first = rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES)
+    return _draw_site(rng, -1, host, trade, (first, last), rng.choice(CITIES), broken_share)
+
+
+def _draw_site(
+    rng: random.Random,
+    index: int,
+    host: str,
+    trade: tuple[str, str],
+    owner: tuple[str, str],
+    city: tuple[str, str, str],
+    broken_share: float,
+) -> SiteSpec:
+    (trade_slug, trade_name), (first, last) = trade, owner
+    name = f"{trade_name} {last}"
+    emails, script_menu = _emails(rng, host, trade_slug, (first, last))
+    socials, decoy_socials = _socials(rng, ascii_slug(f"{trade_slug}{last}").replace("-", ""))
+    primary, phones = _phones(rng, city[2])
+    legal = _legal(rng, name, (first, last), city, rng.choice(STREETS)) if rng.random() < 0.8 else None
+    broken = rng.choice(BROKEN) if rng.random() < broken_share else None
+    # A huge page goes over plain HTTP: framing 12 MB in pure-Python HTTP/2 would starve the world's server.
+    https = (rng.random() < 0.7 or broken == "bad_certificate") and broken != "huge"
+    www = rng.random() < 0.5
+    paths = {
+        "contact": rng.choice(("/contact", "/nous-contacter.html", "/contactez-nous/", "/en/contact-us")),
+        "legal": rng.choice(("/mentions-legales", "/mentions-legales.html", "/informations-legales/", "/legal")),
+        "about": rng.choice(("/a-propos", "/qui-sommes-nous", "/notre-equipe/")),
+    }
+    nav = "script" if script_menu or rng.random() < 0.04 else "links"
+    site_web = rng.choice((f"https://{host}/", f"http://{host}", host, f"www.{host}", f"https://www.{host}"))
+    if not https and site_web.startswith("https://"):
+        site_web = f"http://{host}/"
+    if broken == "bad_certificate":
+        site_web = f"https://{host}/"
+    truth = Truth()
+    truth.email, truth.email_personal = _email_truth(emails, host, deep=False)
+    truth.email_deep, truth.email_personal_deep = _email_truth(emails, host, deep=True)
+    truth.socials = {net: NETWORK_URLS[net].format(handle) for net, (handle, _, _) in socials.items()}
+    for phone in phones[1:]:
+        slot = {"tel": "phone_secondary", "mobile": "mobile", "fax": "fax"}[phone.label]
+        if not getattr(truth, slot):
+            setattr(truth, slot, phone.e164)
+    truth.siren, truth.siret, truth.legal = _legal_truth(legal)
+    spec = SiteSpec(
+        index=index, host=host, https=https, www=www, name=name, trade=trade_slug, city=city,
+        street=rng.choice(STREETS), owner=(first, last), phone=primary, emails=emails,
+        decoy_emails=_decoy_emails(rng), socials=socials, decoy_socials=decoy_socials, phones=phones,
+        legal=legal, nav=nav, paths=paths, broken=broken,
+        truth=truth, site_web=site_web,
+    )  # fmt: skip
+    if legal is not None:
+        spec.truth.legal_url = spec.url + spec.paths["legal"].lstrip("/") if legal.page == "legal" else spec.url
+    if broken and broken not in ("huge", "wrong_charset"):
+        spec.truth = Truth(fetch_error=BROKEN_ERRORS.get(broken, ""))
+    return spec
