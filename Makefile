@@ -8,7 +8,7 @@ PACKAGES := libs/contracts libs/platform libs/runner \
             services/scraper services/pipeline-coordinator services/veille deploy
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps lint typecheck bench bench-scrape clean
+.PHONY: run test install system-deps lint typecheck bench bench-scrape bench-accounts clean
 
 ## make run: install what is missing, start NATS + Postgres + every service, print the URL
 run: install
@@ -46,6 +46,10 @@ bench: install
 ## make bench-scrape: scrape modes on the Maps simulator → bench/results/scrape_modes.json, docs table
 bench-scrape: install
 	$(BIN)/python -m bench.scrape_modes
+
+## make bench-accounts: API key vs cookie, rate-limit windows, GDPR export → bench/results/accounts.json
+bench-accounts: install
+	$(BIN)/python -m bench.accounts
 
 clean:
 	rm -rf $(VENV) .outsend

@@ -12,15 +12,17 @@ import pytest
 
 from outsend_deploy.local import LocalPlatform
 from tests.support.api import Api
-from tests.support.platform import running_platform
+from tests.support.platform import ADMIN_EMAIL, running_platform
 from tests.world import World
+from tests.world.hcaptcha import HCaptchaServer
+from tests.world.mail_relay import MailRelay
 from tests.world.maps import MapsServer
 from tests.world.sheets import SheetsServer
 
 
 def make_world() -> World:
     """Every server of the test world; issues add theirs here."""
-    return World([SheetsServer(), MapsServer()])
+    return World([SheetsServer(), MapsServer(), MailRelay(), HCaptchaServer()])
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +48,9 @@ def user(platform: LocalPlatform) -> Api:
 @pytest.fixture
 def other_user(platform: LocalPlatform) -> Api:
     return Api(platform).signup()
+
+
+@pytest.fixture(scope="session")
+def admin(platform: LocalPlatform) -> Api:
+    """The platform's admin (``OUTSEND_ADMIN_EMAILS``), signed up once per platform."""
+    return Api(platform).signup(email_address=ADMIN_EMAIL)

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(rebuild_projections())
 
 
-PROJECTION_OWNERS = ("outsend_jobs",)
+PROJECTION_OWNERS = ("outsend_jobs", "outsend_coordinator")
 """Services whose read models are projections of the event log."""
 
 

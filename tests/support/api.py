@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import secrets
 import time
 import uuid
 from collections.abc import Iterator
@@ -15,12 +16,17 @@ import httpx
 
 from outsend_deploy.local import LocalPlatform
 from tests.support.platform import INVITE_CODE
+from tests.world.mail_relay import MailRelay
 
 PASSWORD = "lovelace-1843"
 TERMINAL = {"done", "failed", "cancelled", "expired"}
 
 
 def read_mails(platform: LocalPlatform, to: str) -> list[email.message.EmailMessage]:
+    """The mail received by ``to``: at the test world's SMTP relay, or in the outbox without one."""
+    relay = MailRelay.serving(platform.extra_env.get("OUTSEND_SMTP_URL"))
+    if relay is not None:
+        return relay.messages_to(to)
     outbox = platform.data_dir / "outbox"
     mails = []
     for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime) if outbox.exists() else []:
@@ -28,6 +34,17 @@ def read_mails(platform: LocalPlatform, to: str) -> list[email.message.EmailMess
         if message["To"] == to:
             mails.append(message)  # type: ignore[arg-type]
     return mails
+
+
+def wait_for_mail(platform: LocalPlatform, to: str, count: int = 1, timeout: float = 10) -> email.message.EmailMessage:
+    """The latest mail of ``to`` once it has received ``count`` (mail leaves in the background)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        mails = read_mails(platform, to)
+        if len(mails) >= count:
+            return mails[-1]
+        time.sleep(0.1)
+    raise AssertionError(f"no mail for {to}")
 
 
 def link_token(message: email.message.EmailMessage) -> str:
@@ -42,7 +59,9 @@ def link_token(message: email.message.EmailMessage) -> str:
 class Api:
     def __init__(self, platform: LocalPlatform) -> None:
         self.platform = platform
-        self.http = httpx.Client(base_url=platform.base_url, timeout=60)
+        self.address = f"10.{secrets.randbelow(256)}.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
+        """This user's own client address, passed on as a reverse proxy does (per-IP limits)."""
+        self.http = httpx.Client(base_url=platform.base_url, timeout=60, headers={"X-Forwarded-For": self.address})
         self.email = ""
         self.user: dict[str, Any] = {}
 
@@ -70,13 +89,7 @@ class Api:
         assert response.status_code == 200, response.text
 
     def wait_mail(self, count: int = 1, timeout: float = 10) -> email.message.EmailMessage:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            mails = read_mails(self.platform, self.email)
-            if len(mails) >= count:
-                return mails[-1]
-            time.sleep(0.1)
-        raise AssertionError(f"no mail for {self.email}")
+        return wait_for_mail(self.platform, self.email, count, timeout)
 
     # --- jobs ----------------------------------------------------------------------------------
     def create(self, module: str, **body: Any) -> dict[str, Any]:

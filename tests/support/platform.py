@@ -12,7 +12,7 @@ from pathlib import Path
 from outsend_deploy.local import LocalPlatform
 
 INVITE_CODE = "TEST-INVITE"
-ADMIN_EMAIL = "admin@outsend.test"
+ADMIN_EMAIL = "admin@example.com"  # a reserved domain such as .test is refused at signup
 
 TEST_ENV = {
     "OUTSEND_INVITE_CODES": INVITE_CODE,
@@ -21,6 +21,9 @@ TEST_ENV = {
     "OUTSEND_WORK_ACK_WAIT": "6",
     "OUTSEND_SWEEP_INTERVAL_SECONDS": "1",
     "OUTSEND_PUBLIC_URL": "http://outsend.test",
+    # Tests reach the gateway from loopback, as a reverse proxy would: each test user sends its
+    # own X-Forwarded-For, so per-IP rate limits count every user apart (none are trusted by default).
+    "OUTSEND_TRUSTED_PROXIES": "127.0.0.1/32",
 }
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+from playwright.sync_api import expect
+
 from outsend_deploy.local import LocalPlatform
-from tests.support.api import PASSWORD, link_token, read_mails
+from tests.support.api import PASSWORD, link_token, wait_for_mail
 from tests.support.browser import chromium
 from tests.support.platform import INVITE_CODE
 
@@ -24,7 +26,7 @@ def test_signup_verify_import_filter_download_in_the_browser(platform: LocalPlat
         page.click("button[type=submit]")
         page.get_by_text("Confirme ton adresse email").wait_for()
 
-        [mail] = read_mails(platform, address)
+        mail = wait_for_mail(platform, address)
         page.goto(f"/verify-email?token={link_token(mail)}")
         page.get_by_text("Adresse confirmée").wait_for()
 
@@ -33,7 +35,7 @@ def test_signup_verify_import_filter_download_in_the_browser(platform: LocalPlat
         page.fill("#text", CSV)
         page.click("button[type=submit]")
         page.get_by_role("link", name="Télécharger CSV").wait_for()
-        assert "« Website » → site_web" in page.inner_text("main")
+        expect(page.locator("main")).to_contain_text("« Website » → site_web")
         import_id = page.url.rsplit("/", 1)[1]
 
         page.goto("/#/new")
@@ -42,7 +44,7 @@ def test_signup_verify_import_filter_download_in_the_browser(platform: LocalPlat
         page.fill("#options", '{"rating_min": 4, "require_site": true}')
         page.click("button[type=submit]")
         page.get_by_role("link", name="Télécharger CSV").wait_for()
-        assert "2 ligne(s) gardée(s) sur 3" in page.inner_text(".log")
+        expect(page.locator(".log")).to_contain_text("2 ligne(s) gardée(s) sur 3")
 
         with page.expect_download() as download:
             page.get_by_role("link", name="Télécharger CSV").click()

@@ -2,7 +2,8 @@
 
 Host ``sheets.world.test``. ``/sheet/<rows>.csv`` answers at once; ``/slow/<seconds>/<rows>.csv``
 answers after the given delay, the way a large or distant spreadsheet does — which lets tests
-hold a job in ``running`` for a known time.
+hold a job in ``running`` for a known time. ``/flaky/<token>/<failures>/<rows>.csv`` answers
+503 to its first ``failures`` requests, like a provider having an outage, then the sheet.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 import re
 import threading
 import time
+import uuid
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 HOST = "sheets.world.test"
 
@@ -25,7 +29,20 @@ def sheet(rows: int) -> str:
 
 
 class _Handler(BaseHTTPRequestHandler):
+    requests_seen: ClassVar[Counter[str]] = Counter()
+    lock: ClassVar[threading.Lock] = threading.Lock()
+
     def do_GET(self) -> None:
+        flaky = re.fullmatch(r"/flaky/([\w-]+)/(\d+)/(\d+)\.csv", self.path)
+        if flaky is not None:
+            token, failures, rows = flaky.groups()
+            with self.lock:
+                self.requests_seen[token] += 1
+                failing = self.requests_seen[token] <= int(failures)
+            if failing:
+                self.send_error(503)
+                return
+            self.path = f"/sheet/{rows}.csv"
         match = re.fullmatch(r"/(?:slow/(\d+(?:\.\d+)?)/)?(?:sheet/)?(\d+)\.csv", self.path)
         if match is None:
             self.send_error(404)
@@ -61,3 +78,8 @@ class SheetsServer:
     @staticmethod
     def url(rows: int, delay: float | None = None) -> str:
         return f"http://{HOST}/slow/{delay}/{rows}.csv" if delay else f"http://{HOST}/sheet/{rows}.csv"
+
+    @staticmethod
+    def flaky_url(rows: int, failures: int = 1) -> str:
+        """A sheet whose first ``failures`` downloads fail with 503 (a fresh one each call)."""
+        return f"http://{HOST}/flaky/{uuid.uuid4().hex}/{failures}/{rows}.csv"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import msgspec
 
+from outsend_contracts.feedback import FeedbackThread
+
 
 class UserPublic(msgspec.Struct, kw_only=True):
     id: int
@@ -59,3 +61,126 @@ class UserRequest(msgspec.Struct, kw_only=True):
 class ResendReply(msgspec.Struct, kw_only=True, omit_defaults=True):
     ok: bool = True
     already_verified: bool = False
+
+
+def password_acceptable(password: str, *, max_length: int = 128) -> bool:
+    """8 to ``max_length`` characters, at least one letter and one digit or symbol.
+
+    The gateway checks it to answer 422 early; the auth service checks it again.
+    """
+    if not 8 <= len(password) <= max_length:
+        return False
+    has_letter = any(char.isalpha() for char in password)
+    has_digit_or_symbol = any(not char.isalpha() and not char.isspace() for char in password)
+    return has_letter and has_digit_or_symbol
+
+
+# --- passwords and the account ---------------------------------------------------------------------
+class ResetRequest(msgspec.Struct, kw_only=True):
+    email: str
+    client_ip: str = ""
+
+
+class ResetConfirmRequest(msgspec.Struct, kw_only=True):
+    token: str
+    new_password: str
+
+
+class PasswordChangeRequest(msgspec.Struct, kw_only=True):
+    user_id: int
+    current_password: str
+    new_password: str
+
+
+class DeleteAccountRequest(msgspec.Struct, kw_only=True):
+    user_id: int
+    confirm_email: str
+
+
+# --- API keys --------------------------------------------------------------------------------------
+API_KEY_PREFIX = "osk_"
+MAX_API_KEYS = 20
+
+
+class ApiKeyRequest(msgspec.Struct, kw_only=True):
+    key: str
+
+
+class ApiKeyPublic(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    prefix: str
+    """The first characters of the key, enough to recognise it in a list."""
+    created_at: str
+    last_used_at: str | None = None
+
+
+class ApiKeyCreated(ApiKeyPublic, kw_only=True):
+    key: str
+    """The whole key, returned once at creation and never again."""
+
+
+class ApiKeyCreateRequest(msgspec.Struct, kw_only=True):
+    user_id: int
+    name: str
+
+
+class ApiKeyRevokeRequest(msgspec.Struct, kw_only=True):
+    user_id: int
+    key_id: int
+
+
+class AccountExport(msgspec.Struct, kw_only=True):
+    """What the auth service keeps of a user (``account.json`` of the export, no secrets)."""
+
+    user: UserPublic
+    api_keys: list[ApiKeyPublic]
+    feature_votes: list[str]
+    feedback_threads: list[FeedbackThread]
+
+
+# --- administration --------------------------------------------------------------------------------
+class AdminUser(UserPublic, kw_only=True):
+    last_login_at: str | None = None
+    invitation_code: str | None = None
+
+
+class AdminUsersRequest(msgspec.Struct, kw_only=True):
+    admin_id: int
+    query: str = ""
+    limit: int = 100
+    offset: int = 0
+
+
+class AdminUserStatusRequest(msgspec.Struct, kw_only=True):
+    admin_id: int
+    user_id: int
+    active: bool
+
+
+class AdminRequest(msgspec.Struct, kw_only=True):
+    admin_id: int
+
+
+class Invitation(msgspec.Struct, kw_only=True):
+    code: str
+    source: str
+    """``admin`` (created through the API) or ``config`` (``OUTSEND_INVITE_CODES``)."""
+    uses: int
+    max_uses: int | None = None
+    expires_at: str | None = None
+    created_at: str | None = None
+    revoked_at: str | None = None
+    usable: bool
+
+
+class InvitationCreateRequest(msgspec.Struct, kw_only=True):
+    admin_id: int
+    code: str | None = None
+    max_uses: int | None = None
+    expires_at: str | None = None
+
+
+class InvitationRevokeRequest(msgspec.Struct, kw_only=True):
+    admin_id: int
+    code: str

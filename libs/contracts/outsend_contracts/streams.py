@@ -71,8 +71,18 @@ def command_consumer(service: str) -> ConsumerSpec:
     )
 
 
-def projection_consumer(name: str, *filters: str) -> ConsumerSpec:
-    return ConsumerSpec(stream=EVENTS.name, durable=f"projection-{name}", filter_subjects=filters)
+def job_outcomes_consumer(service: str, *, ack_wait_seconds: float) -> ConsumerSpec:
+    """Every job's terminal event (``evt.job.*.done|failed|cancelled``), for a service that reacts to them.
+
+    Handlers keep their message alive while they work, so ``ack_wait`` is how soon an outcome
+    whose handler died is handed to another replica.
+    """
+    return ConsumerSpec(
+        stream=EVENTS.name,
+        durable=f"{service}-job-outcomes",
+        filter_subjects=tuple(subjects.job_terminal_events(event) for event in subjects.JOB_TERMINAL_EVENTS),
+        ack_wait_seconds=ack_wait_seconds,
+    )
 
 
 def work_consumer(
@@ -89,4 +99,18 @@ def work_consumer(
         filter_subjects=tuple(subjects.work(lane, module) for module in modules),
         ack_wait_seconds=ack_wait_seconds,
         max_ack_pending=max_ack_pending,
+    )
+
+
+def account_erasure_consumer(service: str) -> ConsumerSpec:
+    """One per service that keeps data of users: it erases them on ``evt.account.*.deleted``.
+
+    Durable and replaying from the start of the stream, so a service that was down (or that is
+    deployed later) still erases every account deleted meanwhile; erasure is idempotent.
+    """
+    return ConsumerSpec(
+        stream=EVENTS.name,
+        durable=f"{service}-account-erasure",
+        filter_subjects=(subjects.ACCOUNT_DELETED_ALL,),
+        ack_wait_seconds=120.0,
     )

@@ -17,10 +17,18 @@ CMD_JOBS_DELETE: Final = "cmd.jobs.delete"
 CMD_JOBS_RESUME: Final = "cmd.jobs.resume"
 CMD_JOBS_PURGE_USER: Final = "cmd.jobs.purge_user"
 CMD_JOBS_ALL: Final = "cmd.jobs.>"
+CMD_PIPELINES_CREATE: Final = "cmd.coordinator.create"
+CMD_PIPELINES_RESUME: Final = "cmd.coordinator.resume"
+CMD_PIPELINES_CANCEL: Final = "cmd.coordinator.cancel"
 
 
 def cmd_all(service: str) -> str:
     return f"cmd.{service}.>"
+
+
+def cmd_forget_job(service: str) -> str:
+    """``cmd.<worker service>.forget_job``: drop the checkpoints a worker keeps of a deleted job."""
+    return f"cmd.{service}.forget_job"
 
 
 # --- events -------------------------------------------------------------------------------
@@ -47,10 +55,34 @@ def event_name_from_subject(subject: str) -> str:
 
 JOB_TERMINAL_EVENTS: Final = ("done", "failed", "cancelled")
 
+ACCOUNT_DELETED_ALL: Final = "evt.account.*.deleted"
+"""Every account deletion: each service that keeps data of users erases it on these events."""
+
+
+def account_event(user_id: int, event: str) -> str:
+    """``evt.account.<user_id>.<event>``: facts about an account, carrying its id only."""
+    return f"evt.account.{user_id}.{event}"
+
 
 def job_terminal_events(event: str) -> str:
     """``evt.job.*.done`` and friends, what the pipeline coordinator listens to."""
     return f"evt.job.*.{event}"
+
+
+EVT_PIPELINE_ALL: Final = "evt.pipeline.>"
+
+
+def pipeline_event(pipeline_id: str, event: str) -> str:
+    return f"evt.pipeline.{pipeline_id}.{event}"
+
+
+def pipeline_events(pipeline_id: str) -> str:
+    """Every event of one pipeline (the aggregate's subject filter)."""
+    return f"evt.pipeline.{pipeline_id}.>"
+
+
+def pipeline_id_from_subject(subject: str) -> str:
+    return subject.split(".")[2]
 
 
 # --- work ---------------------------------------------------------------------------------
@@ -78,12 +110,50 @@ JOBS_GET: Final = "svc.jobs.get"
 JOBS_LIST: Final = "svc.jobs.list"
 JOBS_ESTIMATE: Final = "svc.jobs.estimate"
 
+PIPELINES_GET: Final = "svc.coordinator.get"
+PIPELINES_LIST: Final = "svc.coordinator.list"
+PIPELINES_INPUT_COLUMNS: Final = "svc.coordinator.input_columns"
+PIPELINES_FILTER_PREVIEW: Final = "svc.coordinator.filter_preview"
+ENRICHERS_FILTER_PREVIEW: Final = "svc.enrichers.filter_preview"
+
 AUTH_SIGNUP: Final = "svc.auth.signup"
 AUTH_LOGIN: Final = "svc.auth.login"
 AUTH_LOGOUT: Final = "svc.auth.logout"
 AUTH_RESOLVE: Final = "svc.auth.resolve"
 AUTH_EMAIL_VERIFY: Final = "svc.auth.email_verify"
 AUTH_EMAIL_RESEND: Final = "svc.auth.email_resend"
+AUTH_RESOLVE_KEY: Final = "svc.auth.resolve_key"
+AUTH_PASSWORD_RESET_REQUEST: Final = "svc.auth.password_reset_request"
+AUTH_PASSWORD_RESET_CONFIRM: Final = "svc.auth.password_reset_confirm"
+AUTH_PASSWORD_CHANGE: Final = "svc.auth.password_change"
+AUTH_ACCOUNT_DELETE: Final = "svc.auth.account_delete"
+AUTH_API_KEYS_LIST: Final = "svc.auth.api_keys_list"
+AUTH_API_KEYS_CREATE: Final = "svc.auth.api_keys_create"
+AUTH_API_KEYS_REVOKE: Final = "svc.auth.api_keys_revoke"
+AUTH_ADMIN_USERS: Final = "svc.auth.admin_users"
+AUTH_ADMIN_USER_STATUS: Final = "svc.auth.admin_user_status"
+AUTH_ADMIN_INVITATIONS: Final = "svc.auth.admin_invitations"
+AUTH_ADMIN_INVITATION_CREATE: Final = "svc.auth.admin_invitation_create"
+AUTH_ADMIN_INVITATION_REVOKE: Final = "svc.auth.admin_invitation_revoke"
+
+# Feedback threads and registry interest votes belong to the auth service (see docs/accounts.md).
+FEEDBACK_CREATE: Final = "svc.auth.feedback_create"
+FEEDBACK_POST: Final = "svc.auth.feedback_post"
+FEEDBACK_LIST: Final = "svc.auth.feedback_list"
+FEEDBACK_GET: Final = "svc.auth.feedback_get"
+FEEDBACK_READ: Final = "svc.auth.feedback_read"
+FEEDBACK_UNREAD: Final = "svc.auth.feedback_unread"
+FEEDBACK_SET_STATUS: Final = "svc.auth.feedback_set_status"
+FEEDBACK_ON_DEMAND: Final = "svc.auth.feedback_on_demand"
+FEEDBACK_ON_DEMAND_SUMMARY: Final = "svc.auth.feedback_on_demand_summary"
+FEATURES_LIST: Final = "svc.auth.features"
+FEATURES_VOTE: Final = "svc.auth.feature_vote"
+
+
+def account_export(service: str) -> str:
+    """``svc.<service>.account_export``: what a service keeps of one user, for the GDPR export."""
+    return f"svc.{service}.account_export"
+
 
 # --- key/value buckets and object stores --------------------------------------------------
 KV_WORKERS: Final = "workers"

@@ -3,6 +3,12 @@
 A projection writes its tracking position in the same transaction as its view, so a replayed
 or redelivered event is skipped, and ``rebuild`` swaps in a fresh view in one transaction
 (readers see the old rows until it commits).
+
+Each process reads the stream in order, through its own ephemeral consumer starting right after
+the committed position. A shared durable consumer would hand a restarted process the events
+after those its dead predecessor held unacknowledged; the position would move past them and
+they would be skipped when redelivered. A gap in what the reader receives (a lost batch) or a
+failed transaction restarts the reader from the committed position the same way.
 """
 
 from __future__ import annotations
@@ -16,15 +22,21 @@ import asyncpg
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
+from nats.js import api as js_api
 
 from outsend_contracts import streams
-from outsend_platform.broker import ensure_consumer
 from outsend_platform.eventstore import EventStore
 from outsend_platform.logging import get_logger
 
 log = get_logger(__name__)
 
 BATCH = 256
+READER_INACTIVE_SECONDS = 30.0
+"""The server drops a reader left behind by a process that died after this long."""
+
+
+class DeliveryGapError(Exception):
+    """The reader missed events (a lost batch): it starts again from the committed position."""
 
 
 class Projection(Protocol):
@@ -48,7 +60,6 @@ class ProjectionRunner:
         )
         self._position = 0
         self._advanced = asyncio.Condition()
-        self.consumer = streams.projection_consumer(projection.name, projection.subject_filter)
 
     @property
     def position(self) -> int:
@@ -65,44 +76,53 @@ class ProjectionRunner:
             self._position = await self._read_position(connection)
 
     async def run(self, stop: asyncio.Event) -> None:
-        await ensure_consumer(self._js, self.consumer)
-        subscription = await self._js.pull_subscribe_bind(durable=self.consumer.durable, stream=self.consumer.stream)
+        while not stop.is_set():
+            try:
+                await self._follow(stop)
+            except Exception as error:
+                log.warning("projection.reader_restarted", projection=self._projection.name, error=repr(error))
+                await asyncio.sleep(0.5)
+
+    async def _follow(self, stop: asyncio.Event) -> None:
+        """Apply events from the committed position on, in stream order, until ``stop``."""
+        async with self._pool.acquire() as connection:
+            start = await self._read_position(connection)
+        config = js_api.ConsumerConfig(
+            ack_policy=js_api.AckPolicy.NONE,
+            deliver_policy=js_api.DeliverPolicy.BY_START_SEQUENCE if start else js_api.DeliverPolicy.ALL,
+            opt_start_seq=start + 1 if start else None,
+            inactive_threshold=READER_INACTIVE_SECONDS,
+            mem_storage=True,
+        )
+        subscription = await self._js.pull_subscribe(
+            self._projection.subject_filter, stream=streams.EVENTS.name, config=config
+        )
+        delivered = 0
         try:
             while not stop.is_set():
                 try:
                     messages = await subscription.fetch(BATCH, timeout=1.0)
                 except (TimeoutError, NatsTimeoutError):
                     continue
-                except Exception as error:
-                    log.warning("projection.fetch_failed", projection=self._projection.name, error=repr(error))
-                    await asyncio.sleep(0.5)
-                    continue
+                for message in messages:
+                    delivered += 1
+                    if message.metadata.sequence.consumer != delivered:
+                        raise DeliveryGapError(self._projection.name)
                 await self._apply_batch(messages)
         finally:
             with contextlib.suppress(Exception):
                 await subscription.unsubscribe()
 
     async def _apply_batch(self, messages: list[Msg]) -> None:
-        try:
-            async with self._pool.acquire() as connection, connection.transaction():
-                await connection.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
-                position = await self._read_position(connection)
-                for message in messages:
-                    seq = message.metadata.sequence.stream
-                    if seq > position:
-                        await self._projection.apply(connection, seq, message.subject, message.data)
-                        position = seq
-                await self._write_position(connection, position)
-        except Exception:
-            log.exception("projection.apply_failed", projection=self._projection.name)
+        async with self._pool.acquire() as connection, connection.transaction():
+            await connection.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
+            position = await self._read_position(connection)
             for message in messages:
-                with contextlib.suppress(Exception):
-                    await message.nak(delay=1.0)
-            await asyncio.sleep(1.0)
-            return
-        for message in messages:
-            with contextlib.suppress(Exception):
-                await message.ack()
+                seq = message.metadata.sequence.stream
+                if seq > position:
+                    await self._projection.apply(connection, seq, message.subject, message.data)
+                    position = seq
+            await self._write_position(connection, position)
         await self._advance(position)
 
     async def wait(self, seq: int, timeout: float = 10.0) -> None:

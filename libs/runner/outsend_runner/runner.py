@@ -15,7 +15,7 @@ from outsend_contracts import errors, subjects
 from outsend_contracts.aliases import missing_column_message
 from outsend_contracts.clock import utc_now
 from outsend_contracts.jobs import events as ev
-from outsend_contracts.jobs.commands import WorkOrder
+from outsend_contracts.jobs.commands import ForgetJob, WorkOrder
 from outsend_contracts.jobs.state import JobState
 from outsend_contracts.resultfile import encode_csv, result_object
 from outsend_platform.eventstore import EventStore
@@ -267,8 +267,26 @@ class JobRunner:
             )
 
         ended = await context.journal.finish(decide)
+        if ended is None:
+            await self._clean_if_deleted(context.job_id)
         await self._checkpoints.forget(context.job_id)
         return ended
+
+    async def _clean_if_deleted(self, job_id: str) -> None:
+        """The job ended elsewhere; if it was deleted (account deletion cancels and deletes running
+        jobs), what this worker wrote since — its result file, its last logs — must not outlive it."""
+        state = await load_job(self._store, job_id)
+        if state is None or state.deleted:
+            await self._objects.delete(subjects.OBJ_RESULTS, result_object(job_id))
+            await self._store.purge(subjects.job_events(job_id))
+            await self.forget(ForgetJob(job_id=job_id))
+
+    async def forget(self, command: ForgetJob) -> dict[str, bool]:
+        """A deleted job: its checkpoints go now (an interrupted source job's are otherwise kept to resume)."""
+        await self._checkpoints.forget(command.job_id)
+        if self._units is not None:
+            await self._units.forget(command.job_id)
+        return {"ok": True}
 
     async def _result_count(self, context: JobContext, rows: list[dict[str, str]]) -> int:
         counts = await self._checkpoints.counts(context.job_id)
@@ -277,11 +295,13 @@ class JobRunner:
     async def _fail(self, context: JobContext, message: str) -> None:
         await context.log(message, "error")
         counts = await self._checkpoints.counts(context.job_id)
-        await context.journal.finish(
+        failure = await context.journal.finish(
             lambda _: ev.JobFailed(
                 at=utc_now(), error_message=message, results_count=counts.results, error_count=counts.errors
             )
         )
+        if failure is None:
+            await self._clean_if_deleted(context.job_id)
         await self._checkpoints.forget(context.job_id)
 
 

@@ -12,8 +12,9 @@ import msgspec
 from nats.aio.msg import Msg
 
 from outsend_contracts import streams, subjects
-from outsend_contracts.jobs.commands import WorkOrder
+from outsend_contracts.jobs.commands import ForgetJob, WorkOrder
 from outsend_contracts.registry import Lane
+from outsend_platform.commands import CommandRouter
 from outsend_platform.consumer import consume, kept_alive
 from outsend_platform.eventstore import EventStore
 from outsend_platform.logging import get_logger
@@ -66,7 +67,11 @@ async def serve_modules(
                 await runner.run(order, deliveries=message.metadata.num_delivered)
         await message.ack()
 
-    loops = [] if units is None else [_purge_stale_units(units, runtime)]
+    forgetting = CommandRouter(runtime.broker.nc, js, runtime.name)
+    forgetting.route(subjects.cmd_forget_job(runtime.name), ForgetJob, runner.forget)
+    loops = [forgetting.run(runtime.stop)]
+    if units is not None:
+        loops.append(_purge_stale_units(units, runtime))
     return loops + [
         consume(
             js,

@@ -10,17 +10,10 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from outsend_contracts.auth import API_KEY_PREFIX
+
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 _DUMMY_HASH = _hasher.hash("not-a-real-password-0")
-
-
-def password_acceptable(password: str, *, max_length: int = 128) -> bool:
-    """8 to ``max_length`` characters, at least one letter and one digit or symbol."""
-    if not 8 <= len(password) <= max_length:
-        return False
-    has_letter = any(char.isalpha() for char in password)
-    has_digit_or_symbol = any(not char.isalpha() and not char.isspace() for char in password)
-    return has_letter and has_digit_or_symbol
 
 
 def hash_password(password: str) -> str:
@@ -37,6 +30,16 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def new_api_key() -> str:
+    """``osk_`` and 256 random bits: hashed with SHA-256 like session tokens (no need for a slow hash)."""
+    return API_KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def api_key_prefix(key: str) -> str:
+    """What a list of keys shows so a user recognises one: ``osk_`` and eight more characters."""
+    return key[: len(API_KEY_PREFIX) + 8]
 
 
 def token_hash(token: str) -> bytes:

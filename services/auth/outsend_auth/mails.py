@@ -1,6 +1,12 @@
-"""The French texts of outgoing mail."""
+"""The French texts of outgoing mail: ``(subject, body)`` pairs."""
 
 from __future__ import annotations
+
+SIGNATURE = "— L'équipe outsend\n"
+NOT_YOU = (
+    "Si tu n'es pas à l'origine de ce changement, réinitialise ton mot de passe tout de suite "
+    "et réponds à ce message pour nous prévenir.\n\n"
+)
 
 
 def welcome_and_verify(link: str) -> tuple[str, str]:
@@ -10,8 +16,7 @@ def welcome_and_verify(link: str) -> tuple[str, str]:
         "Bienvenue sur outsend ! Pour lancer tes premiers jobs, confirme ton adresse email :\n\n"
         f"{link}\n\n"
         "Ce lien est valable 48 heures et ne sert qu'une fois.\n"
-        "Si tu n'es pas à l'origine de cette inscription, ignore ce message.\n\n"
-        "— L'équipe outsend\n",
+        "Si tu n'es pas à l'origine de cette inscription, ignore ce message.\n\n" + SIGNATURE,
     )
 
 
@@ -19,5 +24,38 @@ def verify_again(link: str) -> tuple[str, str]:
     return (
         "Confirme ton adresse email outsend",
         f"Bonjour,\n\nVoici un nouveau lien pour confirmer ton adresse email :\n\n{link}\n\n"
-        "Ce lien est valable 48 heures et ne sert qu'une fois.\n\n— L'équipe outsend\n",
+        "Ce lien est valable 48 heures et ne sert qu'une fois.\n\n" + SIGNATURE,
+    )
+
+
+def password_reset(link: str) -> tuple[str, str]:
+    return (
+        "Réinitialise ton mot de passe outsend",
+        "Bonjour,\n\n"
+        "Quelqu'un (toi, sans doute) a demandé à réinitialiser le mot de passe de ton compte outsend. "
+        "Pour choisir un nouveau mot de passe :\n\n"
+        f"{link}\n\n"
+        "Ce lien est valable 1 heure et ne sert qu'une fois. Une fois le mot de passe changé, "
+        "toutes tes sessions ouvertes sont fermées.\n"
+        "Si tu n'as rien demandé, ignore ce message : ton mot de passe actuel reste valable.\n\n" + SIGNATURE,
+    )
+
+
+def password_changed() -> tuple[str, str]:
+    return (
+        "Ton mot de passe outsend a été modifié",
+        "Bonjour,\n\n"
+        "Le mot de passe de ton compte outsend vient d'être modifié. Les autres sessions ouvertes "
+        "ont été fermées.\n\n" + NOT_YOU + SIGNATURE,
+    )
+
+
+def account_deleted() -> tuple[str, str]:
+    return (
+        "Ton compte outsend a été supprimé",
+        "Bonjour,\n\n"
+        "Ton compte outsend a été supprimé, comme tu l'as demandé. Tes jobs, leurs fichiers de "
+        "résultats, tes pipelines, tes veilles, tes clés API et tes sessions sont effacés ; tes "
+        "conversations avec l'équipe sont conservées sans ton nom ni ton adresse.\n\n"
+        "Cet email est le dernier que tu recevras de notre part. Merci d'avoir utilisé outsend.\n\n" + SIGNATURE,
     )

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from outsend_platform.settings import Settings, env_list, env_str
 
+HCAPTCHA_VERIFY_URL = "https://api.hcaptcha.com/siteverify"
+
 
 @dataclass(frozen=True)
 class AuthSettings:
@@ -17,6 +19,11 @@ class AuthSettings:
     smtp_url: str | None
     mail_from: str
     outbox: Path
+    hcaptcha_secret: str | None
+    """When set, signup requires a valid ``hcaptcha_token``."""
+    hcaptcha_sitekey: str | None
+    """When set, hCaptcha also checks that the token was issued for this site key."""
+    hcaptcha_verify_url: str
 
     @classmethod
     def from_env(cls, platform: Settings) -> AuthSettings:
@@ -30,4 +37,7 @@ class AuthSettings:
             smtp_url=env_str("OUTSEND_SMTP_URL") or None,
             mail_from=env_str("OUTSEND_MAIL_FROM", "outsend <no-reply@outsend.xyz>"),
             outbox=platform.data_dir / "outbox",
+            hcaptcha_secret=env_str("OUTSEND_HCAPTCHA_SECRET") or None,
+            hcaptcha_sitekey=env_str("OUTSEND_HCAPTCHA_SITEKEY") or None,
+            hcaptcha_verify_url=env_str("OUTSEND_HCAPTCHA_VERIFY_URL", HCAPTCHA_VERIFY_URL),
         )

@@ -12,7 +12,19 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from outsend_gateway.context import Gateway
 from outsend_gateway.errors import BodySizeLimit, install_error_handlers
-from outsend_gateway.routes import auth, health, jobs, registry, streams, web
+from outsend_gateway.routes import (
+    admin,
+    api_keys,
+    auth,
+    features,
+    feedback,
+    health,
+    jobs,
+    pipelines,
+    registry,
+    streams,
+    web,
+)
 from outsend_gateway.settings import GatewaySettings
 from outsend_platform import broker
 from outsend_platform.settings import Settings
@@ -35,7 +47,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
 
     app = FastAPI(title="outsend", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
-    for module in (health, auth, registry, streams, jobs, web):
+    for module in (health, auth, api_keys, registry, features, feedback, admin, streams, jobs, pipelines, web):
         app.include_router(module.router)
     app.mount("/static", web.static, name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -21,6 +21,7 @@ def main() -> None:
             port=settings.http_port,
             log_level="warning",
             access_log=False,
+            proxy_headers=False,  # X-Forwarded-For is read by the app, from trusted proxies only
             timeout_graceful_shutdown=5,
         )
     finally:

@@ -1,16 +1,24 @@
-"""Who is calling: the ``outsend_session`` cookie resolved by the auth service."""
+"""Who is calling: an ``X-API-Key`` header or the ``outsend_session`` cookie, resolved by the auth service.
+
+Both give the same user with the same permissions. A key, when present, is the credential: a
+wrong or revoked key is refused even if a valid cookie comes with it. Nothing is cached, so a
+revoked key or session fails on the very next request.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Request, Response, Security
+from fastapi.security import APIKeyCookie, APIKeyHeader
 
 from outsend_contracts import errors, subjects
-from outsend_contracts.auth import ResolveReply, TokenRequest, UserPublic
+from outsend_contracts.auth import ApiKeyRequest, ResolveReply, TokenRequest, UserPublic
+from outsend_gateway.client_address import client_address
 from outsend_gateway.context import Gateway
 
 COOKIE = "outsend_session"
+API_KEY_HEADER = "X-API-Key"
 
 
 def gateway(request: Request) -> Gateway:
@@ -19,6 +27,11 @@ def gateway(request: Request) -> Gateway:
 
 
 GatewayDep = Annotated[Gateway, Depends(gateway)]
+
+
+def client_ip(request: Request, gateway_: Gateway) -> str:
+    peer = request.client.host if request.client else ""
+    return client_address(peer, request.headers.getlist("x-forwarded-for"), gateway_.settings.trusted_proxies)
 
 
 def set_session_cookie(response: Response, gateway_: Gateway, token: str, max_age: int) -> None:
@@ -37,7 +50,11 @@ def clear_session_cookie(response: Response, gateway_: Gateway) -> None:
     response.delete_cookie(COOKIE, path="/", httponly=True, secure=gateway_.settings.cookie_secure, samesite="lax")
 
 
-async def optional_user(request: Request, response: Response, gateway_: GatewayDep) -> UserPublic | None:
+async def optional_user(request: Request, response: Any, gateway_: GatewayDep) -> UserPublic | None:
+    """The caller, or ``None`` without credentials; 401 for a wrong API key."""
+    key = request.headers.get(API_KEY_HEADER)
+    if key is not None:
+        return await gateway_.call(subjects.AUTH_RESOLVE_KEY, ApiKeyRequest(key=key.strip()), UserPublic)
     token = request.cookies.get(COOKIE)
     if not token:
         return None
@@ -52,7 +69,22 @@ async def optional_user(request: Request, response: Response, gateway_: GatewayD
     return reply.user
 
 
-async def current_user(user: Annotated[UserPublic | None, Depends(optional_user)]) -> UserPublic:
+_KEY_SCHEME = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="Clé API (docs/api-keys.md)")
+_COOKIE_SCHEME = APIKeyCookie(name=COOKIE, auto_error=False, description="Cookie de session")
+
+
+async def _optional_user(
+    request: Request,
+    response: Response,
+    gateway_: GatewayDep,
+    _key: Annotated[str | None, Security(_KEY_SCHEME)],
+    _cookie: Annotated[str | None, Security(_COOKIE_SCHEME)],
+) -> UserPublic | None:
+    """The dependency form; the two schemes declare both credentials in the OpenAPI document."""
+    return await optional_user(request, response, gateway_)
+
+
+async def current_user(user: Annotated[UserPublic | None, Depends(_optional_user)]) -> UserPublic:
     if user is None:
         raise errors.DomainError(401, errors.NOT_AUTHENTICATED)
     return user
@@ -70,6 +102,14 @@ async def verified_user(user: Annotated[UserPublic, Depends(active_user)]) -> Us
     return user
 
 
+async def admin_user(user: Annotated[UserPublic, Depends(active_user)]) -> UserPublic:
+    if not user.is_admin:
+        raise errors.DomainError(403, errors.FORBIDDEN)
+    return user
+
+
+OptionalUser = Annotated[UserPublic | None, Depends(_optional_user)]
 User = Annotated[UserPublic, Depends(current_user)]
 ActiveUser = Annotated[UserPublic, Depends(active_user)]
 VerifiedUser = Annotated[UserPublic, Depends(verified_user)]
+Admin = Annotated[UserPublic, Depends(admin_user)]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from outsend_platform.settings import env_str
+from outsend_gateway.client_address import Network, parse_networks
+from outsend_platform.settings import env_list, env_str
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,8 @@ class GatewaySettings:
     http_port: int
     cookie_secure: bool
     max_body_bytes: int
+    trusted_proxies: tuple[Network, ...] = ()
+    """Peers whose ``X-Forwarded-For`` is believed (``OUTSEND_TRUSTED_PROXIES``, CIDRs; none by default)."""
 
     @classmethod
     def from_env(cls) -> GatewaySettings:
@@ -23,4 +26,5 @@ class GatewaySettings:
             http_port=int(env_str("OUTSEND_HTTP_PORT", "8000")),
             cookie_secure=public_url.startswith("https://") if secure == "auto" else secure in {"1", "true", "yes"},
             max_body_bytes=int(env_str("OUTSEND_MAX_BODY_BYTES", str(12 * 1024 * 1024))),
+            trusted_proxies=parse_networks(env_list("OUTSEND_TRUSTED_PROXIES")),
         )

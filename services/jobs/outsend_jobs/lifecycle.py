@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nats.js import JetStreamContext
+
 from outsend_contracts import errors, registry, subjects
 from outsend_contracts.clock import utc_now
 from outsend_contracts.jobs import commands as cmd
@@ -14,6 +16,7 @@ from outsend_jobs.queue import JobQueue
 from outsend_jobs.repository import JobRepository
 from outsend_jobs.settings import JobsSettings
 from outsend_jobs.writer import JobWriter
+from outsend_platform import commands
 from outsend_platform.eventstore import EventStore
 from outsend_platform.objects import ObjectStorage
 from outsend_platform.tracing import inject_headers
@@ -30,7 +33,9 @@ class JobLifecycle:
         store: EventStore,
         objects: ObjectStorage,
         settings: JobsSettings,
+        js: JetStreamContext,
     ) -> None:
+        self._js = js
         self._writer = writer
         self._repository = repository
         self._queue = queue
@@ -122,11 +127,15 @@ class JobLifecycle:
         return {"ok": True}
 
     async def erase(self, state: JobState) -> None:
-        """Remove what a deleted job leaves behind: its files and its events."""
+        """Remove what a deleted job leaves behind: its files, its events, its worker's checkpoints."""
         await self._objects.delete(subjects.OBJ_RESULTS, result_object(state.id))
         if state.input_object:
             await self._objects.delete(subjects.OBJ_INPUTS, state.input_object)
         await self._store.purge(subjects.job_events(state.id))
+        spec = registry.REGISTRY.get(state.job_type)
+        if spec is not None and spec.service is not None:
+            forget = cmd.ForgetJob(job_id=state.id)
+            await commands.post(self._js, subjects.cmd_forget_job(spec.service), forget, msg_id=f"forget-{state.id}")
 
     async def resume(self, command: cmd.ResumeJob) -> JobState:
         source = await self._owned(command.job_id, command.user_id)

@@ -19,6 +19,7 @@ from outsend_jobs.retention import RetentionSweeper
 from outsend_jobs.settings import JobsSettings
 from outsend_jobs.writer import JobWriter
 from outsend_platform import broker, db
+from outsend_platform.accounts import serve_account_erasure
 from outsend_platform.commands import CommandRouter
 from outsend_platform.eventstore import EventStore
 from outsend_platform.logging import configure_logging, get_logger
@@ -41,7 +42,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     await projector.setup()
     writer = JobWriter(store, projector, repository)
     queue = JobQueue(js, runtime.db, repository, writer)
-    lifecycle = JobLifecycle(writer, repository, queue, store, objects, settings)
+    lifecycle = JobLifecycle(writer, repository, queue, store, objects, settings, js)
     sweeper = RetentionSweeper(repository, writer, objects, settings)
 
     commands = CommandRouter(nc, js, "jobs")
@@ -68,7 +69,13 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
         await queue.resend_running()
         await runtime.stop.wait()
 
+    async def erase_user(user_id: int) -> None:
+        """Account deleted: once the read model has every job event so far, purge the user's jobs."""
+        await projector.wait(await store.version(subjects.EVT_JOB_ALL), timeout=60)
+        await lifecycle.purge_user(cmd.PurgeUserJobs(user_id=user_id))
+
     return [
+        serve_account_erasure(runtime, erase_user),
         projector.run(runtime.stop),
         commands.run(runtime.stop),
         queue.run(runtime.stop),

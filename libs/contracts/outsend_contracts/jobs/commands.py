@@ -54,6 +54,12 @@ class PurgeUserJobs(Command, frozen=True):
     user_id: int
 
 
+class ForgetJob(Command, frozen=True):
+    """To the worker service of a deleted job: drop the checkpoints it keeps of it (rows, units)."""
+
+    job_id: str
+
+
 class WorkOrder(msgspec.Struct, kw_only=True, frozen=True):
     """One job to run, published on ``work.<lane>.<module>``."""
 

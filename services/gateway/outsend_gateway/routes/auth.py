@@ -1,4 +1,4 @@
-"""``/api/auth``: sessions and email verification, handled by the auth service."""
+"""``/api/auth``: sessions, passwords, email verification and the GDPR self-service (Authentication page)."""
 
 from __future__ import annotations
 
@@ -6,22 +6,48 @@ from typing import Annotated, Any
 
 import msgspec
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, EmailStr, StringConstraints
+from fastapi.responses import StreamingResponse
+from pydantic import AfterValidator, BaseModel, EmailStr, StringConstraints
+from pydantic_core import PydanticCustomError
 
-from outsend_contracts import subjects
+from outsend_contracts import errors, subjects
 from outsend_contracts.auth import (
+    DeleteAccountRequest,
     LoginRequest,
+    PasswordChangeRequest,
     ResendReply,
+    ResetConfirmRequest,
+    ResetRequest,
     Session,
     SignupRequest,
     TokenRequest,
     UserRequest,
+    password_acceptable,
 )
-from outsend_gateway.security import COOKIE, GatewayDep, User, clear_session_cookie, set_session_cookie
+from outsend_gateway.account_export import export_archive
+from outsend_gateway.security import (
+    COOKIE,
+    GatewayDep,
+    User,
+    clear_session_cookie,
+    client_ip,
+    set_session_cookie,
+)
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
-Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
+
+def _password_rules(max_length: int) -> AfterValidator:
+    def check(password: str) -> str:
+        if not password_acceptable(password, max_length=max_length):
+            raise PydanticCustomError("password_rules", errors.PASSWORD_RULES)
+        return password
+
+    return AfterValidator(check)
+
+
+Password = Annotated[str, StringConstraints(min_length=8, max_length=128), _password_rules(128)]
+ChangedPassword = Annotated[str, StringConstraints(min_length=8, max_length=200), _password_rules(200)]
 
 
 class SignupBody(BaseModel):
@@ -29,7 +55,7 @@ class SignupBody(BaseModel):
     password: Password
     invitation_code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     accept_responsibility: bool
-    hcaptcha_token: str | None = None
+    hcaptcha_token: Annotated[str, StringConstraints(max_length=8192)] | None = None
 
 
 class LoginBody(BaseModel):
@@ -41,30 +67,43 @@ class TokenBody(BaseModel):
     token: Annotated[str, StringConstraints(min_length=10, max_length=256)]
 
 
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
+class ResetRequestBody(BaseModel):
+    email: EmailStr
+
+
+class ResetConfirmBody(BaseModel):
+    token: Annotated[str, StringConstraints(min_length=10, max_length=256)]
+    new_password: Password
+
+
+class PasswordChangeBody(BaseModel):
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    new_password: ChangedPassword
+
+
+class DeleteAccountBody(BaseModel):
+    confirm_email: Annotated[str, StringConstraints(min_length=1, max_length=320)]
+
+
+def _opened(response: Response, gateway: Any, session: Session) -> dict[str, Any]:
+    set_session_cookie(response, gateway, session.token, session.max_age_seconds)
+    return {"ok": True, "user": msgspec.to_builtins(session.user)}
 
 
 @router.post("/signup")
 async def signup(body: SignupBody, request: Request, response: Response, gateway: GatewayDep) -> dict[str, Any]:
+    fields = body.model_dump()
     session = await gateway.call(
-        subjects.AUTH_SIGNUP,
-        SignupRequest(**body.model_dump(), client_ip=client_ip(request)),
-        Session,
+        subjects.AUTH_SIGNUP, SignupRequest(**fields, client_ip=client_ip(request, gateway)), Session
     )
-    set_session_cookie(response, gateway, session.token, session.max_age_seconds)
-    return {"ok": True, "user": msgspec.to_builtins(session.user)}
+    return _opened(response, gateway, session)
 
 
 @router.post("/login")
 async def login(body: LoginBody, request: Request, response: Response, gateway: GatewayDep) -> dict[str, Any]:
-    session = await gateway.call(
-        subjects.AUTH_LOGIN,
-        LoginRequest(email=body.email, password=body.password, client_ip=client_ip(request)),
-        Session,
-    )
-    set_session_cookie(response, gateway, session.token, session.max_age_seconds)
-    return {"ok": True, "user": msgspec.to_builtins(session.user)}
+    login_request = LoginRequest(email=body.email, password=body.password, client_ip=client_ip(request, gateway))
+    session = await gateway.call(subjects.AUTH_LOGIN, login_request, Session)
+    return _opened(response, gateway, session)
 
 
 @router.post("/logout")
@@ -81,6 +120,36 @@ async def me(user: User) -> dict[str, Any]:
     return msgspec.to_builtins(user)  # type: ignore[no-any-return]
 
 
+@router.post("/password/reset-request")
+async def password_reset_request(body: ResetRequestBody, request: Request, gateway: GatewayDep) -> dict[str, bool]:
+    """The same answer whether or not the address has an account, and when the limit is reached."""
+    await gateway.call(
+        subjects.AUTH_PASSWORD_RESET_REQUEST,
+        ResetRequest(email=body.email, client_ip=client_ip(request, gateway)),
+        dict,
+    )
+    return {"ok": True}
+
+
+@router.post("/password/reset-confirm")
+async def password_reset_confirm(body: ResetConfirmBody, gateway: GatewayDep) -> dict[str, bool]:
+    confirm = ResetConfirmRequest(token=body.token, new_password=body.new_password)
+    await gateway.call(subjects.AUTH_PASSWORD_RESET_CONFIRM, confirm, dict)
+    return {"ok": True}
+
+
+@router.post("/password/change")
+async def password_change(
+    body: PasswordChangeBody, user: User, response: Response, gateway: GatewayDep
+) -> dict[str, bool]:
+    change = PasswordChangeRequest(
+        user_id=user.id, current_password=body.current_password, new_password=body.new_password
+    )
+    session = await gateway.call(subjects.AUTH_PASSWORD_CHANGE, change, Session)
+    set_session_cookie(response, gateway, session.token, session.max_age_seconds)
+    return {"ok": True}
+
+
 @router.post("/email/verify")
 async def verify_email(body: TokenBody, gateway: GatewayDep) -> dict[str, bool]:
     await gateway.call(subjects.AUTH_EMAIL_VERIFY, TokenRequest(token=body.token), dict)
@@ -90,4 +159,26 @@ async def verify_email(body: TokenBody, gateway: GatewayDep) -> dict[str, bool]:
 @router.post("/email/resend-verify")
 async def resend_verification(user: User, gateway: GatewayDep) -> dict[str, Any]:
     reply = await gateway.call(subjects.AUTH_EMAIL_RESEND, UserRequest(user_id=user.id), ResendReply)
-    return msgspec.to_builtins(reply)  # type: ignore[no-any-return]
+    return {"ok": True, "already_verified": True} if reply.already_verified else {"ok": True}
+
+
+@router.delete("/me", status_code=204)
+async def delete_account(body: DeleteAccountBody, user: User, gateway: GatewayDep) -> Response:
+    """Delete the account and everything it owns, in every service; threads are kept anonymised."""
+    await gateway.call(
+        subjects.AUTH_ACCOUNT_DELETE, DeleteAccountRequest(user_id=user.id, confirm_email=body.confirm_email), dict
+    )
+    response = Response(status_code=204)
+    clear_session_cookie(response, gateway)
+    return response
+
+
+@router.get("/me/export")
+async def export(user: User, gateway: GatewayDep) -> StreamingResponse:
+    """A ZIP of every record the account owns, streamed as it is built."""
+    archive, filename = await export_archive(gateway, user)
+    return StreamingResponse(
+        archive,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )

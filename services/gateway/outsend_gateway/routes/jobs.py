@@ -17,6 +17,7 @@ from outsend_contracts.jobs.state import JobState, JobStatus
 from outsend_contracts.registry import ModuleSpec
 from outsend_gateway import exports
 from outsend_gateway.job_requests import create_job, ensure_launchable, estimate_scrape, module_options
+from outsend_gateway.routes.feedback import request_on_demand
 from outsend_gateway.security import ActiveUser, GatewayDep, User, VerifiedUser
 
 router = APIRouter(tags=["jobs"])
@@ -120,9 +121,13 @@ async def create_scrap_job_typed(body: ScrapBody, user: VerifiedUser, gateway: G
     return await create_scrap_job(body, user, gateway)
 
 
-@router.post("/api/jobs/{job_type}", summary="Unknown or non-launchable module")
-async def create_other(job_type: str, user: ActiveUser, gateway: GatewayDep, body: Any = Body(None)) -> None:
-    await ensure_launchable(gateway, registry.by_endpoint_slug(job_type), job_type)
+@router.post("/api/jobs/{job_type}", summary="On-demand, unknown or non-launchable module")
+async def create_other(job_type: str, user: ActiveUser, gateway: GatewayDep, body: Any = Body(None)) -> RawResponse:
+    """An on-demand module opens a feedback thread (topic ``on_demand_<slug>``) instead of a job."""
+    spec = registry.by_endpoint_slug(job_type)
+    if spec is not None and spec.stage is registry.Stage.ON_DEMAND:
+        return await request_on_demand(gateway, user, spec, body)
+    await ensure_launchable(gateway, spec, job_type)
     raise errors.DomainError(404, errors.UNKNOWN_MODULE.format(slug=job_type))
 
 

@@ -16,5 +16,6 @@ static = StaticFiles(directory=WEB)
 
 @router.get("/")
 @router.get("/verify-email")
+@router.get("/reset-password")
 async def index() -> FileResponse:
     return FileResponse(WEB / "index.html", headers={"Cache-Control": "no-cache"})

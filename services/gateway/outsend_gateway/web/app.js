@@ -56,13 +56,41 @@ function renderNav() {
     : [h("a", { href: "#/login" }, "Connexion"), h("a", { href: "#/signup" }, "Inscription")]));
 }
 
-function go(hash) { location.hash = hash; route(); }
+// Setting the hash fires ``hashchange``, which routes; only an unchanged hash needs a direct call.
+function go(hash) { if (location.hash === hash) route(); else location.hash = hash; }
+
+let currentStream = null;
+function follow(url) {
+  currentStream?.close();
+  currentStream = new EventSource(url);
+  return currentStream;
+}
 
 // --- pages -----------------------------------------------------------------------------------
 function loginPage() {
   render(h("div", { class: "card" }, h("h1", {}, "Connexion"),
     form([field("Email", "email", "email", { required: true }), field("Mot de passe", "password", "password", { required: true })],
-      "Se connecter", async (values) => { me = (await api("POST", "/api/auth/login", values)).user; go("#/jobs"); })));
+      "Se connecter", async (values) => { me = (await api("POST", "/api/auth/login", values)).user; go("#/jobs"); }),
+    h("p", {}, h("a", { href: "#/forgot" }, "Mot de passe oublié ?"))));
+}
+
+function forgotPage() {
+  render(h("div", { class: "card" }, h("h1", {}, "Mot de passe oublié"),
+    form([field("Email", "email", "email", { required: true })], "Recevoir un lien", async (values) => {
+      await api("POST", "/api/auth/password/reset-request", values);
+      render(h("div", { class: "card" }, h("h1", {}, "Vérifie tes emails"),
+        h("p", {}, "Si un compte existe pour cette adresse, un lien valable 1 heure vient d'y être envoyé.")));
+    })));
+}
+
+function resetPage() {
+  const token = new URLSearchParams(location.search).get("token");
+  render(h("div", { class: "card" }, h("h1", {}, "Nouveau mot de passe"),
+    form([field("Nouveau mot de passe (8 caractères, une lettre et un chiffre ou symbole)", "new_password", "password", { required: true })],
+      "Enregistrer", async (values) => {
+        await api("POST", "/api/auth/password/reset-confirm", { token, ...values });
+        render(h("div", { class: "card" }, h("h1", {}, "Mot de passe changé"), h("a", { href: "/#/login" }, "Se connecter")));
+      })));
 }
 
 function signupPage() {
@@ -166,7 +194,9 @@ async function jobPage(id) {
     bar.style.width = `${pct}%`;
     counters.textContent = `${state.processed_points} / ${state.grid_points_count} traités · ${state.results_count} résultats · ${state.error_count} erreurs` +
       (state.eta_seconds ? ` · encore ~${state.eta_seconds} s` : "");
-    downloads.replaceChildren(...(state.download_available ? ["csv", "json", "xlsx"].map((f) => h("a", { href: `/api/jobs/${id}/download?format=${f}` }, `Télécharger ${f.toUpperCase()}`)) : []));
+    if (downloads.childElementCount === 0 && state.download_available) {  // built once: links stay put while clicked
+      downloads.replaceChildren(...["csv", "json", "xlsx"].map((f) => h("a", { href: `/api/jobs/${id}/download?format=${f}` }, `Télécharger ${f.toUpperCase()}`)));
+    } else if (!state.download_available) downloads.replaceChildren();
   };
   render(h("div", { class: "card" },
     h("div", { class: "row" }, h("h1", {}, `${job.job_type} · ${job.id}`), badge),
@@ -178,7 +208,7 @@ async function jobPage(id) {
     h("div", { class: "card" }, h("h2", {}, "Journal"), log),
     h("div", { class: "card" }, h("h2", {}, "Aperçu des résultats"), preview));
   update(job);
-  const stream = new EventSource(`/api/jobs/${id}/stream`);
+  const stream = follow(`/api/jobs/${id}/stream`);
   stream.addEventListener("status", (event) => update(JSON.parse(event.data)));
   stream.addEventListener("log", (event) => {
     const line = JSON.parse(event.data);
@@ -201,10 +231,13 @@ async function showItems(id, job, target) {
 
 // --- routing ---------------------------------------------------------------------------------
 async function route() {
+  currentStream?.close();
   if (location.pathname === "/verify-email") return verifyPage();
+  if (location.pathname === "/reset-password") return resetPage();
   if (me === null) me = await api("GET", "/api/auth/me").catch(() => null);
   renderNav();
   const hash = location.hash || "#/jobs";
+  if (hash === "#/forgot") return forgotPage();
   if (!me && hash !== "#/signup") return hash === "#/login" ? loginPage() : go("#/login");
   if (hash === "#/signup") return signupPage();
   if (hash === "#/login") return loginPage();

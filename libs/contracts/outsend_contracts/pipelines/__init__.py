@@ -1,0 +1,1 @@
+"""Pipelines: the node schema, definitions and their validation, commands, events, public shapes."""

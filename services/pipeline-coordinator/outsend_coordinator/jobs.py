@@ -1,0 +1,69 @@
+"""The coordinator's side of the jobs service: read jobs, create and cancel them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import Any
+
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from outsend_contracts import errors, subjects
+from outsend_contracts.clock import new_id
+from outsend_contracts.jobs.commands import CancelJob, CreateJob, GetJob
+from outsend_contracts.jobs.state import JobState
+from outsend_contracts.scrape import SCRAPER_ESTIMATE, Estimate, EstimateRequest
+from outsend_platform import commands, rpc
+
+
+class JobsClient:
+    def __init__(self, nc: Client, js: JetStreamContext) -> None:
+        self._nc = nc
+        self._js = js
+
+    async def get(self, job_id: str) -> JobState | None:
+        try:
+            return await rpc.call(self._nc, subjects.JOBS_GET, GetJob(job_id=job_id), JobState)
+        except errors.DomainError as error:
+            if error.status == 404:
+                return None
+            raise
+
+    async def get_many(self, job_ids: Iterable[str]) -> dict[str, JobState]:
+        """The jobs that still exist among ``job_ids`` (deleted ones are left out)."""
+        unique = list(dict.fromkeys(job_ids))
+        found = await asyncio.gather(*(self.get(job_id) for job_id in unique))
+        return {job.id: job for job in found if job is not None}
+
+    async def create(self, command: CreateJob) -> JobState:
+        # The job id makes creation idempotent; each send gets its own message id so that a
+        # re-send (after a crash) reaches the jobs service and gets the existing job back.
+        return await commands.send(
+            self._nc, self._js, subjects.CMD_JOBS_CREATE, command, msg_id=new_id("pcmd"), result_type=JobState
+        )
+
+    async def cancel(self, job_id: str) -> None:
+        """Stop a job for its owner; a job that already ended (or is gone) is left as it is."""
+        try:
+            await commands.send(
+                self._nc,
+                self._js,
+                subjects.CMD_JOBS_CANCEL,
+                CancelJob(job_id=job_id, user_id=None),
+                msg_id=new_id("pcmd"),
+                result_type=dict,
+            )
+        except errors.DomainError as error:
+            if error.status not in (400, 404):
+                raise
+
+    async def estimate_scrape(self, config: dict[str, Any]) -> Estimate:
+        request = EstimateRequest(
+            queries=list(config.get("queries") or []),
+            zones=list(config.get("zones") or []),
+            mode=str(config.get("mode") or "fast"),
+            include_reviews=bool(config.get("include_reviews")),
+            country=str(config.get("country") or "FRA"),
+        )
+        return await rpc.call(self._nc, SCRAPER_ESTIMATE, request, Estimate, timeout=20)

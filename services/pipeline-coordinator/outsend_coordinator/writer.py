@@ -1,0 +1,107 @@
+"""Deciding on a pipeline and recording the decision, safely against concurrent writers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from outsend_contracts import errors, subjects
+from outsend_contracts.clock import utc_now
+from outsend_contracts.pipelines import events as ev
+from outsend_coordinator.orchestration import next_event
+from outsend_coordinator.repository import PipelineRepository
+from outsend_coordinator.state import PipelineState
+from outsend_platform.eventstore import ConcurrencyError, EventStore
+from outsend_platform.projection import ProjectionRunner
+
+Decision = Callable[[PipelineState], ev.PipelineEvent | None]
+
+MAX_ATTEMPTS = 32
+
+
+@dataclass
+class _Turn:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    holders: int = 0
+
+
+class PipelineWriter:
+    """Appends pipeline events with optimistic concurrency, then waits until the read model has them.
+
+    Writers of one pipeline inside this process take turns (fewer conflicts when the branches of
+    a fan-out finish together); across replicas the conditional append keeps them honest.
+    """
+
+    def __init__(self, store: EventStore, projector: ProjectionRunner, repository: PipelineRepository) -> None:
+        self._store = store
+        self._projector = projector
+        self._repository = repository
+        self._turns: dict[str, _Turn] = {}
+
+    async def create(self, event: ev.PipelineCreated) -> PipelineState:
+        """Record a new pipeline; creating the same id twice returns the first one."""
+        aggregate = subjects.pipeline_events(event.pipeline_id)
+        try:
+            seq = await self._store.append(
+                subjects.pipeline_event(event.pipeline_id, "created"),
+                ev.encode_event(event),
+                aggregate=aggregate,
+                expected_version=0,
+            )
+        except ConcurrencyError:
+            seq = await self._store.version(aggregate)
+        await self._projector.wait(seq)
+        state = await self._repository.get(event.pipeline_id)
+        if state is None:
+            raise errors.DomainError(404, errors.PIPELINE_NOT_FOUND)
+        return state
+
+    async def decide(self, pipeline_id: str, decision: Decision) -> tuple[PipelineState, ev.PipelineEvent | None]:
+        """Apply ``decision`` to the current state and append the event it returns, if any.
+
+        If another writer appended meanwhile, the state is re-read and the decision taken again.
+        """
+        turn = self._turns.setdefault(pipeline_id, _Turn())
+        turn.holders += 1
+        try:
+            async with turn.lock:
+                return await self._decide(pipeline_id, decision)
+        finally:
+            turn.holders -= 1
+            if turn.holders == 0:
+                del self._turns[pipeline_id]
+
+    async def _decide(self, pipeline_id: str, decision: Decision) -> tuple[PipelineState, ev.PipelineEvent | None]:
+        aggregate = subjects.pipeline_events(pipeline_id)
+        for _ in range(MAX_ATTEMPTS):
+            state = await self._repository.get(pipeline_id)
+            if state is None:
+                raise errors.DomainError(404, errors.PIPELINE_NOT_FOUND)
+            event = decision(state)
+            if event is None:
+                return state, None
+            try:
+                seq = await self._store.append(
+                    subjects.pipeline_event(pipeline_id, ev.event_name(event)),
+                    ev.encode_event(event),
+                    aggregate=aggregate,
+                    expected_version=state.version,
+                )
+            except ConcurrencyError:
+                await self._projector.wait(await self._store.version(aggregate))
+                continue
+            await self._projector.wait(seq)
+            state.apply(event, seq)  # type: ignore[arg-type]
+            return state, event
+        raise errors.DomainError(503, errors.SERVICE_UNAVAILABLE)
+
+    async def advance(self, pipeline_id: str) -> tuple[PipelineState, list[ev.NodeStarted]]:
+        """Record every step the pipeline can take now; return the nodes started on the way."""
+        started: list[ev.NodeStarted] = []
+        while True:
+            state, event = await self.decide(pipeline_id, lambda current: next_event(current, utc_now()))
+            if event is None:
+                return state, started
+            if isinstance(event, ev.NodeStarted):
+                started.append(event)

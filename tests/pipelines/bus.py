@@ -1,0 +1,64 @@
+"""What tests read on the broker directly: announced workers, a pipeline's events, stored inputs."""
+
+from __future__ import annotations
+
+import asyncio
+
+import nats
+from nats.js.errors import NoKeysError
+
+from outsend_contracts import subjects
+from outsend_deploy.local import LocalPlatform
+from outsend_platform.eventstore import EventStore
+from outsend_platform.objects import ObjectStorage
+
+
+def _nats_url(platform: LocalPlatform) -> str:
+    return platform.connection_env()["OUTSEND_NATS_URL"]
+
+
+def announced_modules(platform: LocalPlatform) -> set[str]:
+    """Modules some worker runs now (the slugs in the ``workers`` key/value bucket)."""
+
+    async def read() -> set[str]:
+        nc = await nats.connect(_nats_url(platform))
+        try:
+            kv = await nc.jetstream().key_value(subjects.KV_WORKERS)
+            try:
+                return set(await kv.keys())
+            except NoKeysError:
+                return set()
+        finally:
+            await nc.close()
+
+    return asyncio.run(read())
+
+
+def pipeline_event_names(platform: LocalPlatform, pipeline_id: str) -> list[str]:
+    """The names of a pipeline's events in stream EVENTS, in order."""
+
+    async def read() -> list[str]:
+        nc = await nats.connect(_nats_url(platform))
+        try:
+            store = EventStore(nc.jetstream())
+            return [
+                subjects.event_name_from_subject(subject)
+                async for _, subject, _ in store.read(subjects.pipeline_events(pipeline_id))
+            ]
+        finally:
+            await nc.close()
+
+    return asyncio.run(read())
+
+
+def stored_inputs(platform: LocalPlatform) -> list[str]:
+    """Names of the objects in the ``job-inputs`` bucket."""
+
+    async def names() -> list[str]:
+        nc = await nats.connect(_nats_url(platform))
+        try:
+            return await ObjectStorage(nc.jetstream()).names(subjects.OBJ_INPUTS)
+        finally:
+            await nc.close()
+
+    return asyncio.run(names())
