@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import http.client
+
 import pytest
 
 from outsend_scraper.maps import browser
 from outsend_scraper.maps.browser import ProxyPool, playwright_proxy
 from tests.scraper.conftest import PROXY_ACCOUNTS, PrivatePlatform
 from tests.support.api import Api
+from tests.world.proxy import Exchange
 
 ALPHA, BETA, GAMMA = "http://a:x@10.0.0.1:3128", "http://b:y@10.0.0.2:3128", "http://10.0.0.3:3128"
 
@@ -38,6 +42,29 @@ def test_a_scraps_searches_all_go_out_through_the_proxy_pool_with_its_credential
     assert feed and all(exchange.account in PROXY_ACCOUNTS for exchange in feed)
     refused = [exchange for exchange in proxy.exchanges if exchange.status == 407]
     assert refused and all(exchange.account is None for exchange in refused)  # asked for, then given
+
+
+def test_the_proxy_tunnels_connect_for_its_accounts_only(private_platform: PrivatePlatform) -> None:
+    """What Chromium does for an https Google: CONNECT, then TLS inside (plain HTTP here)."""
+    _, maps, proxy = private_platform
+    for credentials in (None, "beta:wrong", "beta:beta-secret"):
+        connection = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=10)
+        connection.set_tunnel("127.0.0.1", maps.port, headers=basic(credentials) if credentials else {})
+        try:
+            if credentials != "beta:beta-secret":
+                with pytest.raises(OSError, match="407"):
+                    connection.request("GET", "/consent/ml?continue=%2F")
+                continue
+            connection.request("GET", "/consent/ml?continue=%2F")
+            response = connection.getresponse()
+            assert response.status == 200 and "Tout refuser" in response.read().decode()
+        finally:
+            connection.close()
+    assert proxy.exchanges[-1] == Exchange("beta", "CONNECT", f"127.0.0.1:{maps.port}", 200)
+
+
+def basic(credentials: str) -> dict[str, str]:
+    return {"Proxy-Authorization": f"Basic {base64.b64encode(credentials.encode()).decode()}"}
 
 
 def test_the_pool_takes_its_proxies_in_turn() -> None:

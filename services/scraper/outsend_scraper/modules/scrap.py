@@ -2,9 +2,10 @@
 
 Needs: nothing (a source). Produces: the place columns (ruling 10), ``aggregator_flag``,
 ``query``, ``zone``, then the requested ``extra_columns`` (``gps``, ``departement``,
-``region``) and, with ``include_reviews``, ``derniers_avis``. A unit is one (query, tile);
-rows are deduplicated by their Google Maps link; places outside every requested zone are left
-out. See ``docs/modules/scrap.md``.
+``region``) and, with ``include_reviews``, ``derniers_avis``. A unit is one (query, search): a
+grid tile, a subdivided one, or a zoom-17 probe of an area (``data["area"]``, see
+``subdivision.py``); rows are deduplicated by their Google Maps link; places outside every
+requested zone are left out. See ``docs/modules/scrap.md``.
 """
 
 from __future__ import annotations
