@@ -28,7 +28,7 @@ def test_a_scrap_of_lyon_2e_and_the_rhone_runs_to_done_and_charges_its_estimate(
 
     job = user.create("scrap", **body)
     assert job["ef_cost"] == estimate["ef_cost"] and job["grid_points_count"] == estimate["grid_points"]
-    done = user.wait(job["id"], timeout=400)
+    done = user.wait(job["id"], timeout=600)
     assert done["status"] == "done", done
     assert done["ef_cost"] == estimate["ef_cost"]
 
@@ -100,7 +100,7 @@ def test_the_estimate_with_empty_queries_is_not_valid(user: Api) -> None:
 
 
 def test_a_cancelled_scrap_keeps_its_rows_and_resumes_without_duplicates_for_the_rest_of_its_cost(user: Api) -> None:
-    job = user.create("scrap", queries=["pharmacie"], zones=["Tours 30km"], mode="advanced", stop_at=100000)
+    job = user.create("scrap", queries=["pharmacie"], zones=["Tours 15km"], mode="advanced", stop_at=100000)
     seen = wait_for_progress(user, job["id"], 8)
     assert seen["status"] == "running", "the scrap ended before it could be cancelled"
     assert user.http.post(f"/api/jobs/{job['id']}/cancel").json() == {"ok": True}

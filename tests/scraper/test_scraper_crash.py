@@ -3,37 +3,20 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
-import pytest
-
-from outsend_deploy.local import LocalPlatform
+from tests.scraper.conftest import PrivatePlatform
 from tests.support.api import Api
-from tests.support.platform import running_platform
-from tests.world import World
-from tests.world.maps import MapsServer
 
 
-@pytest.fixture(scope="module")
-def slow_maps_platform(world: World) -> Iterator[LocalPlatform]:
-    """A private platform whose Google Maps answers each search in 0.2 s, so a scrape lasts."""
-    maps = MapsServer(latency=0.2)
-    settings = {**world.settings, **maps.start()}
-    try:
-        with running_platform(settings) as platform:
-            yield platform
-    finally:
-        maps.stop()
-
-
-def test_a_scraper_killed_mid_scrape_resumes_without_duplicating_places(slow_maps_platform: LocalPlatform) -> None:
-    api = Api(slow_maps_platform).signup()
-    job = api.create("scrap", queries=["pharmacie"], zones=["Tours 20km"], mode="advanced")
+def test_a_scraper_killed_mid_scrape_resumes_without_duplicating_places(private_platform: PrivatePlatform) -> None:
+    platform = private_platform.platform
+    api = Api(platform).signup()
+    job = api.create("scrap", queries=["pharmacie"], zones=["Tours 10km"], mode="advanced")
     deadline = time.monotonic() + 120
     while api.job(job["id"])["processed_points"] < 10:
         assert time.monotonic() < deadline, "no progress before the kill"
         time.sleep(0.1)
-    scraper = slow_maps_platform.supervisor.get("scraper")  # type: ignore[union-attr]
+    scraper = platform.supervisor.get("scraper")  # type: ignore[union-attr]
     scraper.kill()
     before = api.job(job["id"])
     assert before["status"] == "running" and before["processed_points"] < before["grid_points_count"]

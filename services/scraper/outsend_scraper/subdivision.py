@@ -1,77 +1,157 @@
-"""Adaptive subdivision: which saturated tiles to search again, zoomed in.
+"""Adaptive subdivision: after a saturated search, which searches come next, and where.
 
-Google Maps lists at most ~120 results for a search. A tile whose search hit that cap
-(*saturated*) may hide more places, so it is split into its four children (one zoom level
-deeper, down to zoom 17) — but only if it brought at least the mode's threshold of *new*
-unique places (15 Fast, 7 Advanced, 1 Ultra): in sparse areas Google widens its radius and a
-deeper search only returns the same places again.
+Google Maps lists at most ~120 results for a search. A search that hit that cap (*saturated*)
+may hide more places. A :class:`Search` is a viewport (a tile's centre at the tile's zoom) and the
+*area* it answers for (a base tile, or a part of one); units of a scrape are searches.
 
-Two strategies decide which children:
+Two strategies:
 
-- ``quadrants`` — the documented blind split: all four children.
-- ``density`` (default) — uses where the returned places lie. A saturated answer is roughly the
-  places nearest the tile's centre: a disc whose radius (the *reach*) is a quantile of the
-  results' distances (prominent places are listed from further away). Inside it the search
-  already saw nearly everything; outside it, nothing. For each child the density measured in its covered part, times the
-  area of its uncovered part, estimates the places the parent missed there; a child is searched
-  only if that estimate reaches the mode's child threshold. Quadrants that lie inside the reach
-  or hold no places are skipped, so depth goes only where the density is.
+- ``quadrants`` — the documented blind split: a saturated search that brought at least the mode's
+  threshold of *new* unique places (15 Fast, 7 Advanced, 1 Ultra) is followed by its four
+  children, one zoom deeper, down to zoom 17.
+- ``density`` (default) — reads where the returned places lie, relative to the browser window:
+
+  * *window-bound* answer (most results inside the window): the window alone held more than the
+    cap, and Google kept its most prominent places — the area's obscure places can be anywhere
+    under the cut. The next search is a *probe*: one search at zoom 17 at the area's centre.
+  * *widened* answer (most results outside the window): the window ran out of places and Google
+    filled the list with the nearest ones around it, so the listing is complete within a disc —
+    the *reach*, a quantile of the results' distances. The parts of the area beyond the reach
+    are estimated at (density of the disc × uncovered surface) places; each quadrant of the area
+    hiding at least the mode's hidden-place threshold (6 / 3 / 1) gets its own probe.
+
+  A zoom-17 window is a few hundred metres: in a dense city a probe always widens, and lists
+  every place within ~1–3 km at once, where the blind split needs dozens of intermediate tiles.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+
+import mercantile
 
 from outsend_scraper.geo.grid import MAX_ZOOM, Tile
 
 SATURATION = 110
 """A search listing at least this many results hit Google's ~120 cap."""
 THRESHOLDS = {"fast": 15, "advanced": 7, "ultra": 1}
-"""New unique places a saturated tile must bring to be subdivided (scrape-modes page)."""
-CHILD_THRESHOLDS = {"fast": 6.0, "advanced": 3.0, "ultra": 1.0}
-"""Density strategy: places a child must be expected to hide to be searched."""
+"""New unique places a saturated tile must bring to be subdivided (scrape-modes page); the density
+strategy asks the same number of listed places in the area before it probes a window-bound answer."""
+HIDDEN_THRESHOLDS = {"fast": 6.0, "advanced": 3.0, "ultra": 1.0}
+"""Density strategy: places a quadrant must be expected to hide to be probed."""
 STRATEGIES = ("density", "quadrants")
+WINDOW_PX = (1024, 768)
+"""The browser window: what Google Maps shows, and ranks first, at a zoom."""
+WIDENED_SHARE = 0.5
+"""An answer with at least this share of its places outside the window has widened beyond it."""
 REACH_QUANTILE = 0.6
-"""The reach is this quantile of the results' distances, not the farthest one: a prominent place
-listed from afar does not mean everything nearer was listed too."""
+"""The reach is this quantile of a widened answer's distances: the farthest results are the most
+prominent ones of a ring Google only began to list."""
+MEASURABLE_SHARE = 0.1
+"""Below this covered share, a quadrant's own density is not measured: the answer's is used."""
 SAMPLES = 8
-"""Sample points per side when measuring how much of a child the reach covers."""
+"""Sample points per side when measuring how much of a quadrant the reach covers."""
 KM_PER_DEGREE = 111.32
+EQUATOR_KM = 40_075.0
 
 
-def summarize(tile: Tile, returned: Sequence[tuple[float, float]]) -> dict[str, Any]:
-    """The facts about a tile's answer that the decision needs (kept with the unit)."""
-    lat0, lon0 = tile.centre
+@dataclass(frozen=True)
+class Search:
+    tile: Tile
+    """Where the browser looks: the tile's centre, at the tile's zoom."""
+    area: Tile
+    """The part of the map this search answers for (the tile itself, or a bigger one it probes)."""
+
+    @classmethod
+    def of(cls, tile: Tile) -> Search:
+        return cls(tile, tile)
+
+    @classmethod
+    def probe(cls, area: Tile) -> Search:
+        """A search at the deepest zoom, at the centre of ``area``."""
+        lat, lon = area.centre
+        deepest = mercantile.tile(lon, lat, MAX_ZOOM)
+        return cls(Tile(deepest.z, deepest.x, deepest.y), area)
+
+
+def summarize(search: Search, returned: Sequence[tuple[float, float]]) -> dict[str, Any]:
+    """The facts about a search's answer that the decision needs (kept with the unit)."""
+    lat0, lon0 = search.tile.centre
     distances = sorted(_km(lat0, lon0, lat, lon) for lat, lon in returned)
     reach = distances[int(len(distances) * REACH_QUANTILE)] if distances else 0.0
+    outside = sum(_outside_window(search.tile, lat, lon) for lat, lon in returned)
     quadrants = []
-    for child in tile.children():
-        inside = sum(child.contains(lat, lon) for lat, lon in returned)
-        quadrants.append({"tile": child.key, "inside": inside, "covered": round(_covered(child, lat0, lon0, reach), 4)})
-    return {"returned": len(returned), "reach_km": round(reach, 4), "quadrants": quadrants}
+    for quadrant in search.area.children():
+        inside = [(lat, lon) for lat, lon in returned if quadrant.contains(lat, lon)]
+        quadrants.append(
+            {
+                "tile": quadrant.key,
+                "inside": len(inside),
+                "within_reach": sum(_km(lat0, lon0, lat, lon) <= reach for lat, lon in inside),
+                "covered": round(_covered(quadrant, lat0, lon0, reach), 4),
+            }
+        )
+    return {
+        "returned": len(returned),
+        "outside_window": round(outside / max(len(returned), 1), 4),
+        "reach_km": round(reach, 4),
+        "within_reach": sum(distance <= reach for distance in distances),
+        "quadrants": quadrants,
+    }
 
 
-def children_to_search(tile: Tile, facts: dict[str, Any], new_rows: int, mode: str, strategy: str) -> list[Tile]:
-    """The children of ``tile`` worth searching, given its answer and how many rows were new."""
-    saturated = int(facts.get("returned", 0)) >= SATURATION
-    if not saturated or tile.z >= MAX_ZOOM or new_rows < THRESHOLDS.get(mode, THRESHOLDS["fast"]):
+def next_searches(search: Search, facts: dict[str, Any], new_rows: int, mode: str, strategy: str) -> list[Search]:
+    """The searches that follow ``search``, given its answer and how many rows were new."""
+    if int(facts.get("returned", 0)) < SATURATION:
         return []
-    children = tile.children()
     if strategy == "quadrants":
-        return children
-    area = _area_km2(children[0])
-    returned = int(facts["returned"])
+        if search.tile.z >= MAX_ZOOM or new_rows < THRESHOLDS.get(mode, THRESHOLDS["fast"]):
+            return []
+        return [Search.of(child) for child in search.tile.children()]
+    return _density(search, facts, mode)
+
+
+def _density(search: Search, facts: dict[str, Any], mode: str) -> list[Search]:
+    area = search.area
+    quadrants = facts.get("quadrants", [])
+    if float(facts.get("outside_window", 0.0)) < WIDENED_SHARE:  # window-bound: truncated by prominence
+        if sum(int(quadrant["inside"]) for quadrant in quadrants) < THRESHOLDS.get(mode, THRESHOLDS["fast"]):
+            return []
+        if search.tile.z < MAX_ZOOM:
+            return [Search.probe(area)]
+        return [Search.probe(child) for child in area.children()] if area.z < MAX_ZOOM else []
+    if area.z >= MAX_ZOOM:
+        return []
     reach = float(facts.get("reach_km", 0.0))
-    overall = returned / max(math.pi * reach**2, 1e-6)
-    chosen = []
-    for child, quadrant in zip(children, facts.get("quadrants", []), strict=False):
-        covered = float(quadrant["covered"])
-        density = quadrant["inside"] / (covered * area) if covered > 0.05 else overall
-        if density * (1 - covered) * area >= CHILD_THRESHOLDS.get(mode, CHILD_THRESHOLDS["fast"]):
-            chosen.append(child)
-    return chosen
+    overall = int(facts.get("within_reach", 0)) / max(math.pi * reach**2, 1e-6)
+    threshold = HIDDEN_THRESHOLDS.get(mode, HIDDEN_THRESHOLDS["fast"])
+    return [
+        Search.probe(child)
+        for child, quadrant in zip(area.children(), quadrants, strict=False)
+        if _hidden(quadrant, _area_km2(child), overall) >= threshold
+    ]
+
+
+def _hidden(quadrant: dict[str, Any], area_km2: float, overall_density: float) -> float:
+    """Places a quadrant is expected to hide beyond the reach: the density the answer shows in its
+    covered part (the whole answer's, when the reach barely touches it) over its uncovered part."""
+    covered = float(quadrant["covered"])
+    if covered >= 1:
+        return 0.0
+    if covered < MEASURABLE_SHARE:
+        return overall_density * area_km2
+    return int(quadrant["within_reach"]) * (1 - covered) / covered
+
+
+def _outside_window(tile: Tile, lat: float, lon: float) -> bool:
+    lat0, lon0 = tile.centre
+    km_per_px = EQUATOR_KM * math.cos(math.radians(lat0)) / (256 * 2**tile.z)
+    dx = abs(lon - lon0) * KM_PER_DEGREE * math.cos(math.radians(lat0))
+    dy = abs(lat - lat0) * KM_PER_DEGREE
+    return bool(dx > WINDOW_PX[0] / 2 * km_per_px or dy > WINDOW_PX[1] / 2 * km_per_px)
 
 
 def _covered(tile: Tile, lat0: float, lon0: float, reach: float) -> float:

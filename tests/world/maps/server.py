@@ -40,8 +40,16 @@ class MapsSimulator:
         self.world = PlaceWorld(seed)
         self.latency = latency
         self.requests: Counter[str] = Counter()
+        self.proxied: Counter[str] = Counter()
+        """Requests that came through an HTTP proxy (they carry a ``Via`` header), by kind."""
         self._answers: OrderedDict[tuple[str, float, float, float], list[Place]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def count(self, kind: str, *, proxied: bool) -> None:
+        with self._lock:
+            self.requests[kind] += 1
+            if proxied:
+                self.proxied[kind] += 1
 
     def answer(self, query: str, lat: float, lon: float, zoom: float) -> list[Place]:
         key = (query.strip().lower(), round(lat, 6), round(lon, 6), zoom)
@@ -94,7 +102,7 @@ def make_handler(simulator: MapsSimulator) -> type[BaseHTTPRequestHandler]:
             if urlsplit(self.path).path != "/consent/save":
                 self._send(404, "")
                 return
-            simulator.requests["consent"] += 1
+            self._count("consent")
             target = form.get("continue", "/")
             if not target.startswith("/") or target.startswith("//"):
                 target = "/"
@@ -108,7 +116,7 @@ def make_handler(simulator: MapsSimulator) -> type[BaseHTTPRequestHandler]:
 
         # --- pages ---------------------------------------------------------------------------
         def _search(self, query: str, lat: float, lon: float, zoom: float, hl: str) -> None:
-            simulator.requests["search"] += 1
+            self._count("search")
             if simulator.latency:
                 time.sleep(simulator.latency)
             found = simulator.answer(query, lat, lon, zoom)
@@ -120,7 +128,7 @@ def make_handler(simulator: MapsSimulator) -> type[BaseHTTPRequestHandler]:
             self._send(200, pages.search_page(query, lat, lon, zoom, hl, state, first, len(found)))
 
         def _search_page_data(self, params: dict[str, str]) -> None:
-            simulator.requests["search_page"] += 1
+            self._count("search_page")
             fields = {f"{number}{kind}": value for number, kind, value in _PB_FIELD.findall(params.get("pb", ""))}
             try:
                 lon, lat, zoom = float(fields["2d"]), float(fields["3d"]), float(fields["4f"])
@@ -137,7 +145,7 @@ def make_handler(simulator: MapsSimulator) -> type[BaseHTTPRequestHandler]:
             )
 
         def _place(self, data_id: str, hl: str) -> None:
-            simulator.requests["place"] += 1
+            self._count("place")
             place = simulator.world.place(data_id)
             if place is None:
                 self._send(404, "<!DOCTYPE html><title>404</title><p>Lieu introuvable</p>")
@@ -146,6 +154,9 @@ def make_handler(simulator: MapsSimulator) -> type[BaseHTTPRequestHandler]:
             self._send(200, pages.place_page(place, hl, state))
 
         # --- plumbing ------------------------------------------------------------------------
+        def _count(self, kind: str) -> None:
+            simulator.count(kind, proxied=bool(self.headers.get("Via")))
+
         def _consented(self) -> bool:
             cookies: SimpleCookie[Any] = SimpleCookie(self.headers.get("Cookie") or "")
             return CONSENT_COOKIE in cookies

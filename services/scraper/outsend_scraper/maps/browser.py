@@ -15,7 +15,7 @@ import itertools
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, Response, async_playwright
 
@@ -69,11 +69,12 @@ class ProxyPool:
 
 
 def playwright_proxy(url: str) -> dict[str, str]:
+    """``http://user:pass@host:port`` → Playwright's proxy option (credentials percent-decoded)."""
     parts = urlsplit(url)
     proxy = {"server": f"{parts.scheme}://{parts.hostname}:{parts.port}"}
     if parts.username:
-        proxy["username"] = parts.username
-        proxy["password"] = parts.password or ""
+        proxy["username"] = unquote(parts.username)
+        proxy["password"] = unquote(parts.password or "")
     return proxy
 
 
@@ -84,6 +85,8 @@ class MapsBrowser:
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         self._contexts: dict[str | None, BrowserContext] = {}
+        self._idle: dict[str | None, list[Page]] = {}
+        """Search pages that finished cleanly, reused by the next search through the same proxy."""
         self._lock = asyncio.Lock()
 
     @property
@@ -95,6 +98,7 @@ class MapsBrowser:
             with contextlib.suppress(Exception):
                 await context.close()
         self._contexts.clear()
+        self._idle.clear()
         if self._browser is not None:
             with contextlib.suppress(Exception):
                 await self._browser.close()
@@ -111,24 +115,31 @@ class MapsBrowser:
         """Every result of one search, as the page lists them."""
         proxy = self._proxies.pick()
         try:
-            page = await (await self._context(proxy)).new_page()
+            page = await self._search_page(proxy)
         except Exception as error:
             await self._reset()
             raise MapsUnavailableError(f"navigateur indisponible ({type(error).__name__})") from error
         answers: list[asyncio.Task[list[Place]]] = []
-        page.on("response", lambda response: _collect(response, answers))
+
+        def collect(response: Response) -> None:
+            _collect(response, answers)
+
+        page.on("response", collect)
+        clean = False
         try:
-            return await asyncio.wait_for(
+            found = await asyncio.wait_for(
                 self._read_search(page, query, lat, lon, zoom, answers), self._settings.tile_timeout
             )
+            clean = True
+            return found
         except (TimeoutError, MapsUnavailableError, Exception) as error:
             self._proxies.failed(proxy)
             raise MapsUnavailableError(f"recherche illisible ({type(error).__name__})") from error
         finally:
+            page.remove_listener("response", collect)
             for task in answers:
                 task.cancel()
-            with contextlib.suppress(Exception):
-                await page.close()
+            await self._release(proxy, page, clean)
 
     async def _read_search(
         self, page: Page, query: str, lat: float, lon: float, zoom: int, answers: list[asyncio.Task[list[Place]]]
@@ -154,6 +165,21 @@ class MapsBrowser:
             grown = await _wait_for_growth(page, before["cards"])
             stalled = 0 if grown else stalled + 1
         return bool((await page.evaluate(_SCROLL_FEED, FEED))["ended"])
+
+    async def _search_page(self, proxy: str | None) -> Page:
+        idle = self._idle.get(proxy)
+        if idle:
+            return idle.pop()
+        return await (await self._context(proxy)).new_page()
+
+    async def _release(self, proxy: str | None, page: Page, clean: bool) -> None:
+        """Keep a page that finished cleanly for the next search (opening one costs more than the
+        search's own navigation); close any other."""
+        if clean and proxy in self._contexts and not page.is_closed():
+            self._idle.setdefault(proxy, []).append(page)
+            return
+        with contextlib.suppress(Exception):
+            await page.close()
 
     # --- place pages -----------------------------------------------------------------------------
     async def place(self, path: str) -> Place | None:
@@ -209,6 +235,7 @@ class MapsBrowser:
                 executable_path=self._settings.chromium_path, headless=True, args=list(CHROMIUM_FLAGS)
             )
             self._contexts.clear()
+            self._idle.clear()
             log.info("browser.launched", version=self._browser.version)
         return self._browser
 

@@ -2,9 +2,10 @@
 
 Needs: nothing (a source). Produces: the place columns (ruling 10), ``aggregator_flag``,
 ``query``, ``zone``, then the requested ``extra_columns`` (``gps``, ``departement``,
-``region``) and, with ``include_reviews``, ``derniers_avis``. A unit is one (query, tile);
-rows are deduplicated by their Google Maps link; places outside every requested zone are left
-out. See ``docs/modules/scrap.md``.
+``region``) and, with ``include_reviews``, ``derniers_avis``. A unit is one (query, search): a
+grid tile, a subdivided one, or a zoom-17 probe of an area (``data["area"]``, see
+``subdivision.py``); rows are deduplicated by their Google Maps link; places outside every
+requested zone are left out. See ``docs/modules/scrap.md``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from outsend_scraper.geo.zones import ZoneResolver
 from outsend_scraper.maps.browser import MapsBrowser, MapsUnavailableError
 from outsend_scraper.maps.payload import Place
 from outsend_scraper.reviews_text import latest_reviews_summary
-from outsend_scraper.subdivision import children_to_search, summarize
+from outsend_scraper.subdivision import Search, next_searches, summarize
 
 EXTRA_COLUMNS = ("gps", "departement", "region")
 REVIEWS_COLUMN = "derniers_avis"
@@ -79,7 +80,8 @@ class ScrapModule(SourceModule):
     # --- exploring ---------------------------------------------------------------------------------
     async def explore(self, unit: Unit, context: JobContext, known: Set[str]) -> UnitResult:
         job = self._jobs[context.job_id]
-        tile = Tile.parse(unit.data["tile"])
+        search = _search(unit)
+        tile = search.tile
         query = unit.data["query"]
         browser: MapsBrowser = context.resources["browser"]
         lat, lon = tile.centre
@@ -99,20 +101,19 @@ class ScrapModule(SourceModule):
                 rows.append(self._row(place, query, zone, context))
         if context.options.get("include_reviews"):
             await self._add_reviews(rows, known, browser)
-        facts = summarize(tile, [(place.lat, place.lon) for place in located])  # type: ignore[misc]
+        facts = summarize(search, [(place.lat, place.lon) for place in located])  # type: ignore[misc]
         facts.update(query=query, zone=unit.data["zone"], ended=page.ended)
         return UnitResult(rows=rows, attempts=attempt, facts=facts)
 
     def follow_ups(self, unit: Unit, result: UnitResult, new_rows: int, context: JobContext) -> list[Unit]:
         job = self._jobs[context.job_id]
-        tile = Tile.parse(unit.data["tile"])
         mode = str(context.options.get("mode") or "fast")
         strategy = str(context.options.get("subdivision") or "density")
         index = job.queries.index(unit.data["query"])
         return [
-            Unit(_key(index, child), {**unit.data, "tile": child.key}, parent=unit.key)
-            for child in children_to_search(tile, result.facts, new_rows, mode, strategy)
-            if job.membership.covers(child)
+            Unit(_key(index, search.tile), {**unit.data, "tile": search.tile.key, "area": search.area.key}, unit.key)
+            for search in next_searches(_search(unit), result.facts, new_rows, mode, strategy)
+            if job.membership.covers(search.area)
         ]
 
     def row_key(self, row: Mapping[str, Any]) -> str:
@@ -199,6 +200,12 @@ class ScrapModule(SourceModule):
     def _zones(context: JobContext) -> ZoneResolver:
         resolver: ZoneResolver = context.resources["zones"]
         return resolver
+
+
+def _search(unit: Unit) -> Search:
+    """A unit's search: its tile, answering for its ``area`` (a probe's) or for the tile itself."""
+    tile = Tile.parse(unit.data["tile"])
+    return Search(tile, Tile.parse(unit.data["area"])) if "area" in unit.data else Search.of(tile)
 
 
 def _key(query_index: int, tile: Tile) -> str:
