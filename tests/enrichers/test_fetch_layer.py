@@ -37,6 +37,23 @@ async def refusal(web: WebWorld, url: str) -> str:
     return "accepted"
 
 
+def test_every_page_of_a_busy_crawl_arrives_over_http2_where_sites_offer_it(web: WebWorld) -> None:
+    sites = [site for site in web.sites if not site.broken]
+    urls = [site.url + path.lstrip("/") for site in sites for path in ("/", site.paths["contact"])]
+
+    async def crawl() -> list[int]:
+        client = fetcher(web)
+        try:
+            return [page.status for page in await asyncio.gather(*(client.get(url) for url in urls))]
+        finally:
+            await client.close()
+
+    assert asyncio.run(crawl()) == [200] * len(urls)
+    served = web.server.app.protocols
+    for site in sites:
+        assert served[site.canonical_host, "2" if site.https else "1.1"] >= 2, site.url
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -75,10 +75,8 @@ class FetchSettings:
     per_host: int = 2
     host_interval: float = 0.1
     """Seconds between the starts of two requests to the same host (politeness)."""
-    http2: bool = False
-    """HTTP/2 when the server offers it (``OUTSEND_FETCH_HTTP2=1``). Off by default: crawling many hosts
-    with two requests each gains nothing from multiplexing, and httpcore's HTTP/2 connections were
-    seen to stall under that load (see docs/fetch.md)."""
+    http2: bool = True
+    """HTTP/2 where the server offers it in TLS (ALPN); ``OUTSEND_FETCH_HTTP2=0`` keeps to HTTP/1.1."""
     connect_to: tuple[ConnectRule, ...] = ()
     extra_ca: str = ""
     dns_servers: tuple[str, ...] = ()
@@ -96,7 +94,7 @@ class FetchSettings:
             max_in_flight=int(env_float("OUTSEND_FETCH_MAX_IN_FLIGHT", default.max_in_flight)),
             per_host=int(env_float("OUTSEND_FETCH_PER_HOST", default.per_host)),
             host_interval=env_float("OUTSEND_FETCH_HOST_INTERVAL", default.host_interval),
-            http2=env_str("OUTSEND_FETCH_HTTP2") in ("1", "true", "yes"),
+            http2=env_str("OUTSEND_FETCH_HTTP2", "1") not in ("0", "false", "no"),
             connect_to=tuple(parse_connect_to(env_str("OUTSEND_CONNECT_TO"))),
             extra_ca=env_str("OUTSEND_EXTRA_CA"),
             dns_servers=tuple(env_list("OUTSEND_DNS_SERVERS")),
@@ -209,7 +207,10 @@ class Fetcher:
         return httpcore.AsyncConnectionPool(
             ssl_context=self._ssl,
             max_connections=max(8, self.settings.max_in_flight * 2 // POOL_SHARDS),
-            max_keepalive_connections=max(4, 64 // POOL_SHARDS),
+            # As many kept alive as open: httpcore closes "surplus idle" connections counting every
+            # connection, and a just-negotiated HTTP/2 one counts as idle until its first request is
+            # on it, so a smaller number closes it under that request ("SEND_SETTINGS in state CLOSED").
+            max_keepalive_connections=max(8, self.settings.max_in_flight * 2 // POOL_SHARDS),
             keepalive_expiry=5.0,  # a site's pages are read within seconds; then its connection only costs
             http1=True,
             http2=self.settings.http2,

@@ -18,6 +18,7 @@ import socket
 import ssl
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from pathlib import Path
@@ -78,6 +79,8 @@ class WebApp:
         self.sites = sites
         self.latency = latency
         self.requests = 0
+        self.protocols: Counter[tuple[str, str]] = Counter()
+        """(host, HTTP version) of every request served."""
         self._access_log = access_log.open("a", buffering=1) if access_log else None
         self.page = lru_cache(maxsize=4096)(lambda host, page: page_html(self.sites[host], page))
 
@@ -95,6 +98,7 @@ class WebApp:
         host = headers.get("host", "")
         site = self.sites.get(host)
         path = scope["path"]
+        self.protocols[host.split(":", 1)[0].lower(), scope["http_version"]] += 1
         if self._access_log is not None:
             self._access_log.write(f"{scope['scheme']} {host} {path}\n")
         if self.latency is not None:
