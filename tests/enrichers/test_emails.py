@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import time
+from pathlib import Path
+
+from outsend_deploy.local import LocalPlatform
 from tests.enrichers.truth import mismatches
 from tests.support.api import Api
 from tests.world.web import WebWorld
@@ -25,6 +32,59 @@ def test_deep_mode_finds_addresses_written_by_scripts(user: Api, web: WebWorld) 
     rows = user.all_items(deep["id"])
     assert mismatches(sites, rows, "emails", deep=True) == []
     assert all(row["email_personal"] for row in rows[: len(scripted)])  # the scripts wrote a person's address
+
+
+def chromium_processes(ancestor: int) -> list[int]:
+    """The Chromium processes below ``ancestor`` (read from /proc)."""
+    parents: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            name, rest = stat.split(" (", 1)[1].rsplit(") ", 1)
+            parents[int(entry.name)], names[int(entry.name)] = int(rest.split()[1]), name
+
+    def below(pid: int) -> bool:
+        while pid > 1:
+            pid = parents.get(pid, 0)
+            if pid == ancestor:
+                return True
+        return False
+
+    return [pid for pid, name in names.items() if "chrom" in name and below(pid)]
+
+
+def rendering(pid: int) -> bool:
+    """Whether this Chromium process renders a page (pages are open)."""
+    try:
+        return b"--type=renderer" in (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def test_deep_mode_outlives_its_browser_dying(platform: LocalPlatform, user: Api, web: WebWorld) -> None:
+    sites = [site for site in web.sites if site.truth.email_deep != site.truth.email and not site.broken][:8]
+    normal = user.wait(user.create("emails", items=[site.row() for site in sites])["id"])
+    deep = user.create("emails", source_job_id=normal["id"], mode="deep")
+    assert platform.supervisor is not None
+    worker = platform.supervisor.get("enrichers").process
+    assert worker is not None
+    deadline = time.monotonic() + 60
+    browsers = chromium_processes(worker.pid)
+    while not any(rendering(pid) for pid in browsers):
+        assert time.monotonic() < deadline, "the deep run never rendered a page"
+        time.sleep(0.02)
+        browsers = chromium_processes(worker.pid)
+    for pid in browsers:
+        with contextlib.suppress(ProcessLookupError):  # a helper process gone with its parent
+            os.kill(pid, signal.SIGKILL)
+
+    finished = user.wait(deep["id"], timeout=300)
+    assert finished["status"] == "done" and finished["error_count"] == 0, finished
+    assert mismatches(sites, user.all_items(deep["id"]), "emails", deep=True) == []
 
 
 def test_deep_mode_needs_a_done_normal_run(user: Api, web: WebWorld) -> None:

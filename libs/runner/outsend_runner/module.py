@@ -70,9 +70,13 @@ class Module(ABC):
 
 
 class RowModule(Module):
-    """Per-row work. The runner batches rows, runs up to ``concurrency`` at once, checkpoints."""
+    """Per-row work. The runner batches rows, runs up to ``rows_at_once`` at once, checkpoints."""
 
     concurrency: ClassVar[int] = 16
+
+    def rows_at_once(self, context: JobContext) -> int:
+        """How many rows of this job run at once (``concurrency`` unless a job's options change it)."""
+        return self.concurrency
 
     async def open(self, context: JobContext) -> None:
         """Prepare for a job (the default needs nothing)."""

@@ -196,7 +196,7 @@ class JobRunner:
         await module.open(context)
         ticker = asyncio.create_task(flusher())
         try:
-            await asyncio.gather(*(worker() for _ in range(module.concurrency)))
+            await asyncio.gather(*(worker() for _ in range(module.rows_at_once(context))))
         finally:
             ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -3,7 +3,8 @@
 The browser never touches the network itself: every request it makes is intercepted and
 answered by the :class:`~outsend_enrichers.fetch.Fetcher` (same SSRF guard, proxies,
 ``OUTSEND_CONNECT_TO``, CA bundle, politeness). Images, media, fonts and style sheets are not
-loaded. Debian's ``chromium`` is used (``OUTSEND_CHROMIUM``, default ``/usr/bin/chromium``).
+loaded. Debian's ``chromium`` is used (``OUTSEND_CHROMIUM``, default ``/usr/bin/chromium``); if
+it dies (a page can take it down), the next render starts a new one.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from playwright.async_api import Browser, Playwright, Route, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from outsend_enrichers.fetch import USER_AGENT, Fetcher, FetchError
+from outsend_platform.logging import get_logger
 from outsend_platform.settings import env_str
+
+log = get_logger(__name__)
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -40,14 +44,27 @@ class Renderer:
         self._fetcher = fetcher
         self._proxied = proxied
         self._slots = asyncio.Semaphore(pages_at_once)
+        self._launching = asyncio.Lock()
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
 
     async def start(self) -> None:
         self._playwright = await async_playwright().start()
+        await self._launch()
+
+    async def _launch(self) -> Browser:
+        assert self._playwright is not None, "start() first"
         self._browser = await self._playwright.chromium.launch(
             executable_path=env_str("OUTSEND_CHROMIUM", "/usr/bin/chromium"), args=list(CHROMIUM_FLAGS)
         )
+        return self._browser
+
+    async def _live_browser(self) -> Browser:
+        async with self._launching:
+            if self._browser is not None and self._browser.is_connected():
+                return self._browser
+            log.warning("render.browser_restarted")
+            return await self._launch()
 
     async def stop(self) -> None:
         if self._browser is not None:
@@ -59,20 +76,28 @@ class Renderer:
 
     async def render(self, url: str) -> str | None:
         """The page's DOM after its scripts ran, or ``None`` if it could not be rendered."""
-        assert self._browser is not None, "start() first"
         async with self._slots:
-            context = await self._browser.new_context(user_agent=USER_AGENT, service_workers="block")
-            try:
-                await context.route("**/*", self._answer)
-                page = await context.new_page()
-                await page.goto(url, wait_until="load", timeout=RENDER_TIMEOUT_MS)
-                await page.wait_for_timeout(SETTLE_MS)
-                return await page.content()
-            except PlaywrightError:
-                return None
-            finally:
-                with contextlib.suppress(PlaywrightError):
-                    await context.close()
+            for _ in range(2):
+                browser = await self._live_browser()
+                try:
+                    return await self._render(browser, url)
+                except PlaywrightError as error:
+                    if browser.is_connected():  # the page's own failure (timeout, aborted load …)
+                        log.info("render.failed", url=url, error=str(error).splitlines()[0])
+                        return None
+        return None
+
+    async def _render(self, browser: Browser, url: str) -> str:
+        context = await browser.new_context(user_agent=USER_AGENT, service_workers="block")
+        try:
+            await context.route("**/*", self._answer)
+            page = await context.new_page()
+            await page.goto(url, wait_until="load", timeout=RENDER_TIMEOUT_MS)
+            await page.wait_for_timeout(SETTLE_MS)
+            return await page.content()
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                await context.close()
 
     async def _answer(self, route: Route) -> None:
         request = route.request

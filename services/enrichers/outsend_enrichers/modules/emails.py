@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 DEEP_KINDS = (PageKind.CONTACT, PageKind.LEGAL, PageKind.ABOUT, PageKind.PRIVACY, PageKind.TERMS, PageKind.OTHER)
 DEEP_MAX_PAGES = 10
 RENDERED_KINDS = (PageKind.HOME, PageKind.CONTACT, PageKind.LEGAL, PageKind.ABOUT)
+PAGES_RENDERED_AT_ONCE = 4
+DEEP_ROWS_AT_ONCE = 8
+"""Enough rows to keep the renderer's pages busy while others are fetched; more would only queue
+for Chromium, each waiting row's clock running towards the runner's per-row timeout."""
 
 
 class EmailsModule(WebModule):
@@ -39,12 +43,15 @@ class EmailsModule(WebModule):
     def __init__(self) -> None:
         self._renderers: dict[str, Renderer] = {}
 
+    def rows_at_once(self, context: JobContext) -> int:
+        return DEEP_ROWS_AT_ONCE if _deep(context) else self.concurrency
+
     async def open(self, context: JobContext) -> None:
         if _deep(context):
             from outsend_enrichers.browser import Renderer  # Playwright only in processes that render
 
             fetcher: Fetcher = context.resources["fetcher"]
-            renderer = Renderer(fetcher, proxied=True)
+            renderer = Renderer(fetcher, proxied=True, pages_at_once=PAGES_RENDERED_AT_ONCE)
             await renderer.start()
             self._renderers[context.job_id] = renderer
 
