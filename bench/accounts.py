@@ -23,9 +23,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import httpx
 import msgspec
 
+from bench.backbone import throughput
 from outsend_auth import ratelimit
 from outsend_auth.ratelimit import RateLimiter
 from outsend_auth.repository import RateLimitRepository
@@ -53,30 +53,12 @@ def cookie_or_key(platform: LocalPlatform, api: Api, seconds: float) -> dict[str
     rounds = 4
     for _ in range(rounds):
         for name, headers in credentials.items():
-            totals[name] += asyncio.run(_throughput(url, headers, seconds / rounds, 32)) / rounds
+            totals[name] += asyncio.run(throughput(url, seconds / rounds, 32, headers=headers)) / rounds
     return {
         "cookie_requests_per_second": round(totals["cookie"], 1),
         "api_key_requests_per_second": round(totals["api_key"], 1),
         "ratio": round(totals["api_key"] / totals["cookie"], 3),
     }
-
-
-async def _throughput(url: str, headers: dict[str, str], seconds: float, concurrency: int) -> float:
-    count = 0
-    deadline = time.perf_counter() + seconds
-
-    async def worker(client: httpx.AsyncClient) -> None:
-        nonlocal count
-        while time.perf_counter() < deadline:
-            response = await client.get(url)
-            assert response.status_code == 200, response.text
-            count += 1
-
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(headers=headers, limits=limits, timeout=30) as client:
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-        return count / (time.perf_counter() - started)
 
 
 async def limiter_rate(platform: LocalPlatform, attempts: int) -> dict[str, float]:

@@ -132,7 +132,15 @@ async def publish_to_sse(platform: LocalPlatform, api: Api, samples: int) -> dic
     return percentiles([arrived[marker] - published[marker] for marker in published])
 
 
-async def throughput(url: str, cookies: httpx.Cookies | None, seconds: float, concurrency: int) -> float:
+async def throughput(
+    url: str,
+    seconds: float,
+    concurrency: int,
+    *,
+    cookies: httpx.Cookies | None = None,
+    headers: dict[str, str] | None = None,
+) -> float:
+    """Requests per second answered 200 by ``url``, ``concurrency`` clients for ``seconds``."""
     count = 0
     deadline = time.perf_counter() + seconds
 
@@ -144,7 +152,7 @@ async def throughput(url: str, cookies: httpx.Cookies | None, seconds: float, co
             count += 1
 
     limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(cookies=cookies, limits=limits, timeout=30) as client:
+    async with httpx.AsyncClient(cookies=cookies, headers=headers, limits=limits, timeout=30) as client:
         started = time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
         return count / (time.perf_counter() - started)
@@ -175,9 +183,9 @@ def get_job_ratio(platform: LocalPlatform, api: Api, seconds: float) -> dict[str
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        bare_rate = asyncio.run(throughput(f"http://127.0.0.1:{port}/api/jobs/{job['id']}", None, seconds, 32))
+        bare_rate = asyncio.run(throughput(f"http://127.0.0.1:{port}/api/jobs/{job['id']}", seconds, 32))
         platform_url = f"{platform.base_url}/api/jobs/{job['id']}"
-        platform_rate = asyncio.run(throughput(platform_url, api.http.cookies, seconds, 32))
+        platform_rate = asyncio.run(throughput(platform_url, seconds, 32, cookies=api.http.cookies))
     finally:
         bare.terminate()
         bare.wait()
