@@ -17,22 +17,14 @@ from playwright.async_api import Browser, Playwright, Route, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from outsend_enrichers.fetch import USER_AGENT, Fetcher, FetchError
+from outsend_platform.chromium import CHROMIUM_FLAGS as BASE_FLAGS
+from outsend_platform.chromium import chromium_path
 from outsend_platform.logging import get_logger
-from outsend_platform.settings import env_str
 
 log = get_logger(__name__)
 
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-)
+# The page talks only to the route handler (no QUIC to open); /dev/shm is small in containers.
+CHROMIUM_FLAGS = (*BASE_FLAGS, "--disable-quic", "--disable-dev-shm-usage")
 SKIPPED_RESOURCES = frozenset({"image", "media", "font", "stylesheet", "manifest", "other"})
 RENDER_TIMEOUT_MS = 15_000
 SETTLE_MS = 400
@@ -55,7 +47,7 @@ class Renderer:
     async def _launch(self) -> Browser:
         assert self._playwright is not None, "start() first"
         self._browser = await self._playwright.chromium.launch(
-            executable_path=env_str("OUTSEND_CHROMIUM", "/usr/bin/chromium"), args=list(CHROMIUM_FLAGS)
+            executable_path=chromium_path(), args=list(CHROMIUM_FLAGS)
         )
         return self._browser
 

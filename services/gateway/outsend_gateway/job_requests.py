@@ -134,13 +134,7 @@ async def _create_scrap(gateway: Gateway, user: UserPublic, options: dict[str, A
 
 
 async def estimate_scrape(gateway: Gateway, options: dict[str, Any]) -> Estimate:
-    request = EstimateRequest(
-        queries=list(options.get("queries") or []),
-        zones=list(options.get("zones") or []),
-        mode=str(options.get("mode") or "fast"),
-        include_reviews=bool(options.get("include_reviews")),
-        country=str(options.get("country") or "FRA"),
-    )
+    request = EstimateRequest.from_options(options)
     return await gateway.call(SCRAPER_ESTIMATE, request, Estimate, timeout=20)
 
 

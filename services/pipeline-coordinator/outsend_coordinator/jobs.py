@@ -59,11 +59,5 @@ class JobsClient:
                 raise
 
     async def estimate_scrape(self, config: dict[str, Any]) -> Estimate:
-        request = EstimateRequest(
-            queries=list(config.get("queries") or []),
-            zones=list(config.get("zones") or []),
-            mode=str(config.get("mode") or "fast"),
-            include_reviews=bool(config.get("include_reviews")),
-            country=str(config.get("country") or "FRA"),
-        )
+        request = EstimateRequest.from_options(config)
         return await rpc.call(self._nc, SCRAPER_ESTIMATE, request, Estimate, timeout=20)

@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from outsend_platform.chromium import chromium_path
 from outsend_platform.settings import env_float, env_list, env_str
-
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
 
 
 @dataclass(frozen=True)
@@ -36,7 +27,7 @@ class ScraperSettings:
         return cls(
             maps_base_url=env_str("OUTSEND_MAPS_BASE_URL", "https://www.google.com").rstrip("/"),
             proxy_urls=tuple(env_list("OUTSEND_PROXY_URLS")),
-            chromium_path=env_str("OUTSEND_CHROMIUM_PATH", "/usr/bin/chromium"),
+            chromium_path=chromium_path(),
             pages=max(1, int(env_float("OUTSEND_SCRAPER_PAGES", 3))),
             tile_timeout=env_float("OUTSEND_SCRAPER_TILE_TIMEOUT", 60.0),
             seconds_per_tile=env_float("OUTSEND_SCRAPER_SECONDS_PER_TILE", 30.0),

@@ -19,9 +19,10 @@ from urllib.parse import quote, unquote, urlsplit
 
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, Response, async_playwright
 
+from outsend_platform.chromium import CHROMIUM_FLAGS
 from outsend_platform.logging import get_logger
 from outsend_scraper.maps.payload import Place, parse_place_state, parse_search, state_payloads
-from outsend_scraper.settings import CHROMIUM_FLAGS, ScraperSettings
+from outsend_scraper.settings import ScraperSettings
 
 log = get_logger(__name__)
 

@@ -52,14 +52,7 @@ class ScrapModule(SourceModule):
 
     # --- planning ----------------------------------------------------------------------------------
     async def plan(self, context: JobContext) -> list[Unit]:
-        options = context.options
-        request = EstimateRequest(
-            queries=list(options.get("queries") or []),
-            zones=list(options.get("zones") or []),
-            mode=str(options.get("mode") or "fast"),
-            include_reviews=bool(options.get("include_reviews")),
-            country=str(options.get("country") or "FRA"),
-        )
+        request = EstimateRequest.from_options(context.options)
         try:
             plan = await asyncio.to_thread(plan_scrape, self._zones(context), request)
         except errors.DomainError as error:
