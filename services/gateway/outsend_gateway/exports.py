@@ -1,6 +1,7 @@
 """Result files: reading the canonical CSV, and the three download formats.
 
-Every export goes through :func:`sanitize_cell`, the spreadsheet formula-injection guard.
+Every export goes through :func:`sanitize_table`, the spreadsheet formula-injection guard, for
+its headers and its cells.
 """
 
 from __future__ import annotations
@@ -28,22 +29,32 @@ def sanitize_cell(value: str) -> str:
     return value
 
 
+def sanitize_table(columns: list[str], rows: list[dict[str, str]]) -> tuple[list[str], list[dict[str, str]]]:
+    """Headers and cells, all sanitised: a column named ``=HYPERLINK(…)`` is as live as a cell."""
+    headers = [sanitize_cell(column) for column in columns]
+    return headers, [
+        {header: sanitize_cell(row.get(column, "")) for header, column in zip(headers, columns, strict=True)}
+        for row in rows
+    ]
+
+
 def write_csv(columns: list[str], rows: list[dict[str, str]]) -> bytes:
-    return encode_csv(columns, ({column: sanitize_cell(row.get(column, "")) for column in columns} for row in rows))
+    return encode_csv(*sanitize_table(columns, rows))
 
 
 def write_json(columns: list[str], rows: list[dict[str, str]]) -> bytes:
-    return msgspec.json.encode([{column: sanitize_cell(row.get(column, "")) for column in columns} for row in rows])
+    return msgspec.json.encode(sanitize_table(columns, rows)[1])
 
 
 def write_xlsx(columns: list[str], rows: list[dict[str, str]]) -> bytes:
-    """Every cell is text; after sanitising no value starts with ``=``, which openpyxl would
-    store as a live formula."""
+    """Every cell is text; after sanitising no header or value starts with ``=``, which openpyxl
+    would store as a live formula."""
+    headers, cells = sanitize_table(columns, rows)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("resultats")
-    sheet.append(columns)
-    for row in rows:
-        sheet.append([sanitize_cell(row.get(column, "")) for column in columns])
+    sheet.append(headers)
+    for row in cells:
+        sheet.append([row[header] for header in headers])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
