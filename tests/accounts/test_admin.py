@@ -12,7 +12,7 @@ from outsend_contracts import errors
 from outsend_deploy.local import LocalPlatform
 from tests.accounts.support import anonymous, problem, signup_body, sql
 from tests.support.api import PASSWORD, Api
-from tests.support.platform import INVITE_CODE
+from tests.support.platform import INVITE_CODE, UNCLAIMED_ADMIN_EMAIL
 
 
 def invitation(admin: Api, code: str) -> dict[str, Any]:
@@ -27,6 +27,20 @@ def signup_with(platform: LocalPlatform, code: str) -> Any:
 def test_admins_are_the_configured_addresses(admin: Api, user: Api) -> None:
     assert admin.http.get("/api/auth/me").json()["is_admin"] is True
     assert user.http.get("/api/auth/me").json()["is_admin"] is False
+
+
+def test_an_admin_address_gives_admin_rights_only_once_verified(platform: LocalPlatform) -> None:
+    """Anyone can sign up with an address of ``OUTSEND_ADMIN_EMAILS``; only its owner can verify it."""
+    claimed = Api(platform).signup(verify=False, email_address=UNCLAIMED_ADMIN_EMAIL)
+    assert claimed.user["is_admin"] is False
+    assert claimed.http.get("/api/auth/me").json()["is_admin"] is False
+    refused = claimed.http.get("/api/admin/users")
+    assert refused.status_code == 403 and problem(refused) == errors.FORBIDDEN
+    assert claimed.http.get("/api/admin/invitations").status_code == 403
+
+    claimed.verify_email()
+    assert claimed.http.get("/api/auth/me").json()["is_admin"] is True
+    assert claimed.http.get("/api/admin/users").status_code == 200
 
 
 def test_invitation_codes_count_their_uses_and_stop_at_their_limit(platform: LocalPlatform, admin: Api) -> None:

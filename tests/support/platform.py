@@ -13,10 +13,12 @@ from outsend_deploy.local import LocalPlatform
 
 INVITE_CODE = "TEST-INVITE"
 ADMIN_EMAIL = "admin@example.com"  # a reserved domain such as .test is refused at signup
+UNCLAIMED_ADMIN_EMAIL = "admin-unclaimed@example.com"
+"""Also in ``OUTSEND_ADMIN_EMAILS``, and left for one test to sign up with (the fixtures do not)."""
 
 TEST_ENV = {
     "OUTSEND_INVITE_CODES": INVITE_CODE,
-    "OUTSEND_ADMIN_EMAILS": ADMIN_EMAIL,
+    "OUTSEND_ADMIN_EMAILS": f"{ADMIN_EMAIL},{UNCLAIMED_ADMIN_EMAIL}",
     # Redelivery of work whose worker died comes after this many seconds (30 in production).
     "OUTSEND_WORK_ACK_WAIT": "6",
     "OUTSEND_SWEEP_INTERVAL_SECONDS": "1",

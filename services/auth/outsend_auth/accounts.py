@@ -64,7 +64,6 @@ class Accounts:
             user = await self._repository.create_invited_user(
                 email,
                 password_hash,
-                is_admin=email.lower() in self._settings.admin_emails,
                 invitation_code=request.invitation_code.strip().upper(),
                 config_codes=self._settings.invite_codes,
                 now=self._clock(),

@@ -34,11 +34,16 @@ class UserRecord:
         return UserPublic(
             id=self.id,
             email=self.email,
-            is_admin=self.is_admin or self.email.lower() in admin_emails,
+            is_admin=self.is_admin or self.is_configured_admin(admin_emails),
             is_active=self.is_active,
             email_verified=self.email_verified,
             created_at=iso(self.created_at) or "",
         )
+
+    def is_configured_admin(self, admin_emails: frozenset[str]) -> bool:
+        """An address of ``OUTSEND_ADMIN_EMAILS`` makes an admin once it is verified: anyone can sign
+        up with any address, only its owner can open the mail that verifies it."""
+        return self.email_verified and self.email.lower() in admin_emails
 
 
 class InvitationRejectedError(Exception):
@@ -59,7 +64,6 @@ class AuthRepository:
         email: str,
         password_hash: str,
         *,
-        is_admin: bool,
         invitation_code: str,
         config_codes: frozenset[str],
         now: datetime,
@@ -70,12 +74,11 @@ class AuthRepository:
                 raise InvitationRejectedError(invitation_code)
             row = await connection.fetchrow(
                 """
-                INSERT INTO users (email, password_hash, is_admin, invitation_code) VALUES ($1, $2, $3, $4)
+                INSERT INTO users (email, password_hash, invitation_code) VALUES ($1, $2, $3)
                 ON CONFLICT (lower(email)) DO NOTHING RETURNING *
                 """,
                 email,
                 password_hash,
-                is_admin,
                 invitation_code,
             )
             if row is None:
