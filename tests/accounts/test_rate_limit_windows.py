@@ -55,8 +55,7 @@ def limiter(pool: asyncpg.Pool, clock: Clock) -> RateLimiter:
 def test_the_windows_are_those_of_the_limits_page() -> None:
     assert [(rule.scope, rule.limit, rule.window) for rule in ratelimit.ALL_RULES] == [
         ("signup:ip", 3, HOUR),
-        ("login:ip", 5, timedelta(minutes=15)),
-        ("login:email", 5, timedelta(minutes=15)),
+        ("login:ip+email", 5, timedelta(minutes=15)),
         ("reset:ip", 3, HOUR),
         ("reset:email", 3, HOUR),
         ("password_change:user", 5, HOUR),
@@ -97,24 +96,23 @@ async def test_an_attempt_counts_in_every_window_or_in_none(pools: tuple[asyncpg
     clock = Clock()
     limits = limiter(pools[0], clock)
     email = "ada@example.com"
-    for index in range(5):  # five addresses try the same account
+    for index in range(3):  # three addresses ask a reset for the same account
         assert (
-            await limits.attempt((ratelimit.LOGIN_PER_IP, f"198.51.100.{index}"), (ratelimit.LOGIN_PER_EMAIL, email))
+            await limits.attempt((ratelimit.RESET_PER_IP, f"198.51.100.{index}"), (ratelimit.RESET_PER_EMAIL, email))
             is None
         )
-    refused = await limits.attempt((ratelimit.LOGIN_PER_IP, "198.51.100.99"), (ratelimit.LOGIN_PER_EMAIL, email))
-    assert refused == 15 * 60
-    for index in range(4):  # the refused attempt was not counted for 198.51.100.99: it still has five
+    refused = await limits.attempt((ratelimit.RESET_PER_IP, "198.51.100.99"), (ratelimit.RESET_PER_EMAIL, email))
+    assert refused == 3600
+    for index in range(3):  # the refused attempt was not counted for 198.51.100.99: it still has three
         assert (
             await limits.attempt(
-                (ratelimit.LOGIN_PER_IP, "198.51.100.99"), (ratelimit.LOGIN_PER_EMAIL, f"{index}@x.fr")
+                (ratelimit.RESET_PER_IP, "198.51.100.99"), (ratelimit.RESET_PER_EMAIL, f"{index}@x.fr")
             )
             is None
         )
     assert (
-        await limits.attempt((ratelimit.LOGIN_PER_IP, "198.51.100.99"), (ratelimit.LOGIN_PER_EMAIL, "z@x.fr")) is None
+        await limits.attempt((ratelimit.RESET_PER_IP, "198.51.100.99"), (ratelimit.RESET_PER_EMAIL, "y@x.fr")) == 3600
     )
-    assert await limits.attempt((ratelimit.LOGIN_PER_IP, "198.51.100.99"), (ratelimit.LOGIN_PER_EMAIL, "y@x.fr")) == 900
 
 
 async def test_replicas_share_the_windows_exactly(pools: tuple[asyncpg.Pool, asyncpg.Pool]) -> None:
@@ -129,9 +127,9 @@ async def test_replicas_share_the_windows_exactly(pools: tuple[asyncpg.Pool, asy
 
 async def test_stored_keys_do_not_reveal_who_was_counted(pools: tuple[asyncpg.Pool, asyncpg.Pool]) -> None:
     clock = Clock()
-    await limiter(pools[0], clock).attempt((ratelimit.LOGIN_PER_EMAIL, "grace@example.com"))
+    await limiter(pools[0], clock).attempt((ratelimit.RESET_PER_EMAIL, "grace@example.com"))
     rows = await pools[0].fetch("SELECT scope, key FROM rate_limit_hits")
-    assert [row["scope"] for row in rows] == ["login:email"]
+    assert [row["scope"] for row in rows] == ["reset:email"]
     assert b"grace" not in rows[0]["key"] and len(rows[0]["key"]) == 32
 
 

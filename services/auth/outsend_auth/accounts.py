@@ -77,8 +77,7 @@ class Accounts:
 
     async def login(self, request: LoginRequest) -> Session:
         await self._limiter.check(
-            (ratelimit.LOGIN_PER_IP, request.client_ip),
-            (ratelimit.LOGIN_PER_EMAIL, ratelimit.normalise_email(request.email)),
+            (ratelimit.LOGIN_PER_IP_AND_EMAIL, ratelimit.address_and_email(request.client_ip, request.email))
         )
         user = await self._repository.user_by_email(request.email.strip())
         valid = await asyncio.to_thread(
