@@ -12,7 +12,7 @@ from outsend_contracts import errors
 from outsend_contracts.auth import MAX_API_KEYS
 from outsend_deploy.local import LocalPlatform
 from tests.accounts.support import anonymous, problem, wait_until
-from tests.support.api import Api
+from tests.support.api import PASSWORD, Api, link_token
 
 ROWS = [
     {"nom": f"Cabinet {index}", "note": f"{3 + index % 3}.0", "site_web": f"https://c{index}.fr"} for index in range(40)
@@ -76,6 +76,52 @@ def test_at_most_twenty_keys(user: Api) -> None:
         create_key(user, f"key {index}")
     refused = user.http.post("/api/auth/api-keys", json={"name": "one too many"})
     assert refused.status_code == 400 and problem(refused) == errors.API_KEY_LIMIT.format(max=MAX_API_KEYS)
+
+
+def test_a_key_cannot_manage_keys_the_password_or_the_account(platform: LocalPlatform, user: Api) -> None:
+    """These take the session of someone who typed the password: a leaked key cannot keep itself alive,
+    lock the owner out or erase the account."""
+    created = create_key(user)
+    keyed = with_key(platform, created["key"])
+    attempts: list[tuple[str, str, dict[str, str] | None]] = [
+        ("POST", "/api/auth/api-keys", {"name": "minted by a key"}),
+        ("DELETE", f"/api/auth/api-keys/{created['id']}", None),
+        ("POST", "/api/auth/password/change", {"current_password": PASSWORD, "new_password": "babbage-1822"}),
+        ("DELETE", "/api/auth/me", {"confirm_email": user.email}),
+    ]
+    for method, path, body in attempts:
+        refused = keyed.request(method, path, json=body)
+        assert refused.status_code == 403 and problem(refused) == errors.API_KEY_NOT_ALLOWED, (method, path)
+        with_cookie = user.http.request(method, path, json=body, headers={"X-API-Key": created["key"]})
+        assert with_cookie.status_code == 403, (method, path)  # the key is the credential, even beside a cookie
+
+    assert [key["id"] for key in user.http.get("/api/auth/api-keys").json()] == [created["id"]]  # nothing changed
+    assert keyed.get("/api/auth/me").json()["email"] == user.email
+    login = anonymous(platform).http.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
+    assert login.status_code == 200
+
+
+def test_a_new_password_revokes_every_key(platform: LocalPlatform, user: Api) -> None:
+    """A password is reset or changed when it may have leaked, and a key may have leaked with it."""
+    reset_key = with_key(platform, create_key(user)["key"])
+    anonymous(platform).http.post("/api/auth/password/reset-request", json={"email": user.email})
+    token = link_token(user.wait_mail(count=2))
+    confirm = {"token": token, "new_password": "babbage-1822"}
+    assert anonymous(platform).http.post("/api/auth/password/reset-confirm", json=confirm).status_code == 200
+    refused = reset_key.get("/api/auth/me")
+    assert refused.status_code == 401 and problem(refused) == errors.API_KEY_INVALID
+
+    owner = anonymous(platform)
+    login = owner.http.post("/api/auth/login", json={"email": user.email, "password": "babbage-1822"})
+    assert login.status_code == 200 and owner.http.get("/api/auth/api-keys").json() == []
+    change_key = with_key(platform, create_key(owner)["key"])
+    changed = owner.http.post(
+        "/api/auth/password/change", json={"current_password": "babbage-1822", "new_password": "hopper-1906"}
+    )
+    assert changed.status_code == 200
+    assert change_key.get("/api/auth/me").status_code == 401
+    assert owner.http.get("/api/auth/api-keys").json() == []  # the caller's fresh session lists none
+    assert user.wait_mail(count=4).get_body(("plain",)).get_content().count("clés API du compte révoquées") == 1  # type: ignore[union-attr]
 
 
 def _job_operations(platform: LocalPlatform) -> list[tuple[str, str]]:

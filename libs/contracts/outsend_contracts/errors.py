@@ -45,6 +45,7 @@ PASSWORD_RULES: Final = "Le mot de passe doit faire 8 à 128 caractères et cont
 API_KEY_INVALID: Final = "Clé API invalide ou révoquée"
 API_KEY_NOT_FOUND: Final = "Clé API introuvable"
 API_KEY_LIMIT: Final = "Maximum {max} clés API actives par compte : révoque une clé avant d'en créer une autre"
+API_KEY_NOT_ALLOWED: Final = "Une clé API ne peut pas faire cette action : connecte-toi avec ton mot de passe"
 
 # --- admin ---------------------------------------------------------------------------------------
 USER_NOT_FOUND: Final = "Utilisateur introuvable"

@@ -46,7 +46,8 @@ def password_changed() -> tuple[str, str]:
         "Ton mot de passe outsend a été modifié",
         "Bonjour,\n\n"
         "Le mot de passe de ton compte outsend vient d'être modifié. Les autres sessions ouvertes "
-        "ont été fermées.\n\n" + NOT_YOU + SIGNATURE,
+        "ont été fermées et les clés API du compte révoquées : crée de nouvelles clés pour tes "
+        "intégrations.\n\n" + NOT_YOU + SIGNATURE,
     )
 
 

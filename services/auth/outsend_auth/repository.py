@@ -100,10 +100,14 @@ class AuthRepository:
         await self._pool.execute("UPDATE users SET last_login_at = $2 WHERE id = $1", user_id, now)
 
     async def set_password(self, user_id: int, password_hash: str) -> None:
-        """New password: every session and every outstanding reset link of the user stop working."""
+        """New password: every session, API key and outstanding reset link of the user stop working.
+
+        A password is reset or changed when it may have leaked, and a key may have leaked with it.
+        """
         async with self._pool.acquire() as connection, connection.transaction():
             await connection.execute("UPDATE users SET password_hash = $2 WHERE id = $1", user_id, password_hash)
             await connection.execute("DELETE FROM sessions WHERE user_id = $1", user_id)
+            await connection.execute("DELETE FROM api_keys WHERE user_id = $1", user_id)
             await connection.execute(
                 "DELETE FROM tokens WHERE user_id = $1 AND purpose = 'reset_password' AND used_at IS NULL", user_id
             )

@@ -90,6 +90,13 @@ async def current_user(user: Annotated[UserPublic | None, Depends(_optional_user
     return user
 
 
+async def refuse_api_keys(request: Request) -> None:
+    """Managing credentials and the account itself takes the session of someone who typed the
+    password: a leaked key must not mint keys, lock its owner out or erase the account."""
+    if request.headers.get(API_KEY_HEADER) is not None:
+        raise errors.DomainError(403, errors.API_KEY_NOT_ALLOWED)
+
+
 async def active_user(user: Annotated[UserPublic, Depends(current_user)]) -> UserPublic:
     if not user.is_active:
         raise errors.DomainError(403, errors.ACCOUNT_INACTIVE)
@@ -108,6 +115,8 @@ async def admin_user(user: Annotated[UserPublic, Depends(active_user)]) -> UserP
     return user
 
 
+SESSION_ONLY = Depends(refuse_api_keys)
+"""For a route's ``dependencies``: refused with 403 when the caller sends an ``X-API-Key``."""
 OptionalUser = Annotated[UserPublic | None, Depends(_optional_user)]
 User = Annotated[UserPublic, Depends(current_user)]
 ActiveUser = Annotated[UserPublic, Depends(active_user)]

@@ -16,7 +16,7 @@ from outsend_contracts.auth import (
     ApiKeyRevokeRequest,
     UserRequest,
 )
-from outsend_gateway.security import ActiveUser, GatewayDep
+from outsend_gateway.security import SESSION_ONLY, ActiveUser, GatewayDep
 
 router = APIRouter(prefix="/api/auth/api-keys", tags=["auth"])
 
@@ -31,7 +31,7 @@ async def list_keys(user: ActiveUser, gateway: GatewayDep) -> list[dict[str, Any
     return msgspec.to_builtins(keys)  # type: ignore[no-any-return]
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, dependencies=[SESSION_ONLY])
 async def create_key(body: ApiKeyBody, user: ActiveUser, gateway: GatewayDep) -> dict[str, Any]:
     """The whole key is in this answer only: store it now."""
     created = await gateway.call(
@@ -40,7 +40,7 @@ async def create_key(body: ApiKeyBody, user: ActiveUser, gateway: GatewayDep) ->
     return msgspec.to_builtins(created)  # type: ignore[no-any-return]
 
 
-@router.delete("/{key_id}", status_code=204)
+@router.delete("/{key_id}", status_code=204, dependencies=[SESSION_ONLY])
 async def revoke_key(key_id: int, user: ActiveUser, gateway: GatewayDep) -> Response:
     await gateway.call(subjects.AUTH_API_KEYS_REVOKE, ApiKeyRevokeRequest(user_id=user.id, key_id=key_id), dict)
     return Response(status_code=204)

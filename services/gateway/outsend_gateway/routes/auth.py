@@ -27,6 +27,7 @@ from outsend_contracts.auth import (
 from outsend_gateway.account_export import export_archive
 from outsend_gateway.security import (
     COOKIE,
+    SESSION_ONLY,
     GatewayDep,
     User,
     clear_session_cookie,
@@ -138,7 +139,7 @@ async def password_reset_confirm(body: ResetConfirmBody, gateway: GatewayDep) ->
     return {"ok": True}
 
 
-@router.post("/password/change")
+@router.post("/password/change", dependencies=[SESSION_ONLY])
 async def password_change(
     body: PasswordChangeBody, user: User, response: Response, gateway: GatewayDep
 ) -> dict[str, bool]:
@@ -162,7 +163,7 @@ async def resend_verification(user: User, gateway: GatewayDep) -> dict[str, Any]
     return {"ok": True, "already_verified": True} if reply.already_verified else {"ok": True}
 
 
-@router.delete("/me", status_code=204)
+@router.delete("/me", status_code=204, dependencies=[SESSION_ONLY])
 async def delete_account(body: DeleteAccountBody, user: User, gateway: GatewayDep) -> Response:
     """Delete the account and everything it owns, in every service; threads are kept anonymised."""
     await gateway.call(
