@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from outsend_contracts import errors
 from outsend_deploy.local import LocalPlatform
-from tests.accounts.support import anonymous, expire_link, let_time_pass, problem
+from tests.accounts.support import anonymous, expire_link, let_time_pass, problem, signup_body
 from tests.support.api import PASSWORD, Api, link_token, read_mails
 
 NEW_PASSWORD = "babbage-1822"
@@ -154,3 +154,24 @@ def test_password_change_is_limited_to_five_an_hour(platform: LocalPlatform, use
     seconds = int(limited.headers["Retry-After"])
     assert 3500 < seconds <= 3600
     assert problem(limited) == errors.RATE_LIMITED.format(seconds=seconds)
+
+
+def test_a_password_that_can_be_set_can_be_used(platform: LocalPlatform, user: Api) -> None:
+    """One length limit (the page's 128 characters) where passwords are set and where they are typed."""
+    too_long = "a1" * 75
+    refused = user.http.post("/api/auth/password/change", json={"current_password": PASSWORD, "new_password": too_long})
+    assert refused.status_code == 422
+    assert problem(refused)["errors"] == [{"field": "new_password", "message": errors.PASSWORD_RULES}]
+    at_signup = anonymous(platform).http.post("/api/auth/signup", json=signup_body(password=too_long))
+    assert at_signup.status_code == 422
+    assert problem(at_signup)["errors"] == [{"field": "password", "message": errors.PASSWORD_RULES}]
+    logged_in(platform, user.email)  # the refused change left the password as it was
+
+    longest = "b2" * 64
+    changed = user.http.post("/api/auth/password/change", json={"current_password": PASSWORD, "new_password": longest})
+    assert changed.status_code == 200
+    elsewhere = logged_in(platform, user.email, longest)
+    back = elsewhere.http.post(
+        "/api/auth/password/change", json={"current_password": longest, "new_password": PASSWORD}
+    )
+    assert back.status_code == 200

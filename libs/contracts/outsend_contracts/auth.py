@@ -63,12 +63,18 @@ class ResendReply(msgspec.Struct, kw_only=True, omit_defaults=True):
     already_verified: bool = False
 
 
-def password_acceptable(password: str, *, max_length: int = 128) -> bool:
-    """8 to ``max_length`` characters, at least one letter and one digit or symbol.
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+"""One bound wherever a password is set (signup, reset, change) or typed (login, current
+password): a password that can be set can always be used."""
+
+
+def password_acceptable(password: str) -> bool:
+    """``PASSWORD_MIN_LENGTH`` to ``PASSWORD_MAX_LENGTH`` characters, a letter and a digit or symbol.
 
     The gateway checks it to answer 422 early; the auth service checks it again.
     """
-    if not 8 <= len(password) <= max_length:
+    if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
         return False
     has_letter = any(char.isalpha() for char in password)
     has_digit_or_symbol = any(not char.isalpha() and not char.isspace() for char in password)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from outsend_contracts.auth import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+
 
 class DomainError(Exception):
     """A refusal the user should see: an HTTP status and a French ``detail``."""
@@ -41,7 +43,10 @@ NEW_PASSWORD_SAME: Final = "Le nouveau mot de passe doit être différent de l'a
 VERIFY_LINK_INVALID: Final = "Lien de vérification invalide ou expiré"
 DELETE_CONFIRMATION_WRONG: Final = "Confirmation email incorrecte"
 RESPONSIBILITY_REQUIRED: Final = "Tu dois accepter la charte d'utilisation"
-PASSWORD_RULES: Final = "Le mot de passe doit faire 8 à 128 caractères et contenir une lettre et un chiffre ou symbole"
+PASSWORD_RULES: Final = (
+    f"Le mot de passe doit faire {PASSWORD_MIN_LENGTH} à {PASSWORD_MAX_LENGTH} caractères "
+    "et contenir une lettre et un chiffre ou symbole"
+)
 API_KEY_INVALID: Final = "Clé API invalide ou révoquée"
 API_KEY_NOT_FOUND: Final = "Clé API introuvable"
 API_KEY_LIMIT: Final = "Maximum {max} clés API actives par compte : révoque une clé avant d'en créer une autre"

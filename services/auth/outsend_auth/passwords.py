@@ -33,7 +33,6 @@ log = get_logger(__name__)
 
 RESET = "reset_password"
 RESET_TOKEN_DURATION = timedelta(hours=1)
-MAX_CHANGED_PASSWORD = 200
 
 
 class Passwords:
@@ -102,7 +101,7 @@ class Passwords:
             raise errors.DomainError(400, errors.CURRENT_PASSWORD_WRONG)
         if request.new_password == request.current_password:
             raise errors.DomainError(400, errors.NEW_PASSWORD_SAME)
-        if not password_acceptable(request.new_password, max_length=MAX_CHANGED_PASSWORD):
+        if not password_acceptable(request.new_password):
             raise errors.DomainError(422, errors.PASSWORD_RULES)
         password_hash = await asyncio.to_thread(credentials.hash_password, request.new_password)
         await self._repository.set_password(user.id, password_hash)

@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from outsend_contracts import errors, subjects
 from outsend_contracts.auth import (
+    PASSWORD_MAX_LENGTH,
     DeleteAccountRequest,
     LoginRequest,
     PasswordChangeRequest,
@@ -38,22 +39,21 @@ from outsend_gateway.security import (
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
-def _password_rules(max_length: int) -> AfterValidator:
-    def check(password: str) -> str:
-        if not password_acceptable(password, max_length=max_length):
-            raise PydanticCustomError("password_rules", errors.PASSWORD_RULES)
-        return password
-
-    return AfterValidator(check)
+def _password_rules(password: str) -> str:
+    if not password_acceptable(password):
+        raise PydanticCustomError("password_rules", errors.PASSWORD_RULES)
+    return password
 
 
-Password = Annotated[str, StringConstraints(min_length=8, max_length=128), _password_rules(128)]
-ChangedPassword = Annotated[str, StringConstraints(min_length=8, max_length=200), _password_rules(200)]
+NewPassword = Annotated[str, AfterValidator(_password_rules)]
+"""A password being set; its length is checked with the other rules, to say them all in French."""
+TypedPassword = Annotated[str, StringConstraints(min_length=1, max_length=PASSWORD_MAX_LENGTH)]
+"""A password being checked: longer than any that can be set, it cannot be right."""
 
 
 class SignupBody(BaseModel):
     email: EmailStr
-    password: Password
+    password: NewPassword
     invitation_code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     accept_responsibility: bool
     hcaptcha_token: Annotated[str, StringConstraints(max_length=8192)] | None = None
@@ -61,7 +61,7 @@ class SignupBody(BaseModel):
 
 class LoginBody(BaseModel):
     email: EmailStr
-    password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    password: TypedPassword
 
 
 class TokenBody(BaseModel):
@@ -74,12 +74,12 @@ class ResetRequestBody(BaseModel):
 
 class ResetConfirmBody(BaseModel):
     token: Annotated[str, StringConstraints(min_length=10, max_length=256)]
-    new_password: Password
+    new_password: NewPassword
 
 
 class PasswordChangeBody(BaseModel):
-    current_password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    new_password: ChangedPassword
+    current_password: TypedPassword
+    new_password: NewPassword
 
 
 class DeleteAccountBody(BaseModel):
