@@ -1,5 +1,6 @@
 """What a job request says is what runs: no field silently dropped, the same words read the same way
-by ``POST /api/jobs``, ``POST /api/estimate`` and the typed endpoints."""
+by ``POST /api/jobs``, ``POST /api/estimate`` and the typed endpoints, and ``/items`` telling why a
+job that is not ``done`` has no rows to give."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from outsend_contracts import errors
 from tests.support.api import Api
+from tests.world.sheets import SheetsServer
 
 LYON = {"queries": ["plombier"], "zones": ["Lyon 2e"]}
 
@@ -18,6 +20,10 @@ def estimate(user: Api, **body: Any) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     answer: dict[str, Any] = response.json()
     return answer
+
+
+def slow_import(user: Api, delay: float = 3) -> dict[str, Any]:
+    return user.create("import", source="url", url=SheetsServer.url(30, delay))
 
 
 # --- fields ----------------------------------------------------------------------------------------
@@ -118,3 +124,38 @@ def test_a_key_filter_rules_do_not_read_is_refused(user: Api, rules: dict[str, A
     assert response.status_code == 400, response.text
     assert response.json()["detail"].startswith(f"Champ « rules » : {reason}")
     assert user.http.get("/api/jobs").json() == []
+
+
+# --- /items of a job that is not done --------------------------------------------------------------
+def test_items_of_a_cancelled_job_say_it_was_cancelled(user: Api) -> None:
+    running = slow_import(user)
+    user.wait(running["id"], until={"running"})
+    user.http.post(f"/api/jobs/{running['id']}/cancel")
+    cancelled = user.wait(running["id"])
+    assert (cancelled["status"], cancelled["download_available"]) == ("cancelled", True)
+    response = user.http.get(f"/api/jobs/{running['id']}/items")
+    assert response.status_code == 400 and response.json() == {"detail": errors.ITEMS_JOB_CANCELLED}
+    assert user.http.get(f"/api/jobs/{running['id']}/download").status_code == 200
+
+
+def test_items_of_a_job_cancelled_before_it_ran_say_it_has_no_result(user: Api) -> None:
+    jobs = [slow_import(user) for _ in range(6)]  # the sixth waits: five per user
+    queued = jobs[-1]
+    assert user.job(queued["id"])["status"] == "pending"
+    user.http.post(f"/api/jobs/{queued['id']}/cancel")
+    assert user.wait(queued["id"])["download_available"] is False
+    response = user.http.get(f"/api/jobs/{queued['id']}/items")
+    assert response.status_code == 400 and response.json() == {"detail": errors.ITEMS_JOB_CANCELLED_EMPTY}
+    for job in jobs[:-1]:
+        user.http.post(f"/api/jobs/{job['id']}/cancel")
+        user.wait(job["id"])
+
+
+def test_items_of_a_failed_job_say_it_failed_and_why(user: Api) -> None:
+    broken = {"conditions": [{"column": "nom", "op": "regex", "value": "(["}]}
+    job = user.create("filter", items=NOTED, rules=broken)
+    failed = user.wait(job["id"])
+    assert failed["status"] == "failed" and failed["error_message"].startswith("Expression régulière invalide")
+    response = user.http.get(f"/api/jobs/{job['id']}/items")
+    assert response.status_code == 400
+    assert response.json() == {"detail": errors.ITEMS_JOB_FAILED.format(reason=failed["error_message"])}

@@ -92,6 +92,12 @@ JOB_TYPE_FIELD_UNSUPPORTED: Final = (
 )
 UNKNOWN_FIELD: Final = "Champ inconnu : « {field} » (champs acceptés : {allowed})"
 OPTION_INVALID: Final = "Champ « {field} » : {reason}"
+ITEMS_JOB_CANCELLED: Final = (
+    "Job annulé : /items ne sert que les jobs terminés ; son résultat partiel se télécharge avec /download"
+)
+ITEMS_JOB_CANCELLED_EMPTY: Final = "Job annulé avant d'avoir écrit une ligne : il n'a pas de résultat"
+ITEMS_JOB_FAILED: Final = "Job en échec : /items ne sert que les jobs terminés (erreur : {reason})"
+REASON_UNKNOWN: Final = "raison inconnue"
 SCRAP_MODE_CONFLICT: Final = "{alias} contredit « mode » ({mode}) : donne l'un ou l'autre"
 FILTER_RULES_UNKNOWN_KEY: Final = "clé inconnue « {key} » (attendu : {allowed})"
 FILTER_RULES_MIXED: Final = (

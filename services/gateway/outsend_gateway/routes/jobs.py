@@ -183,12 +183,21 @@ async def job_items(
     if state.status is JobStatus.EXPIRED:
         raise errors.DomainError(410, errors.RESULT_GONE)
     if state.status is not JobStatus.DONE:
-        raise errors.DomainError(400, errors.JOB_NOT_DONE)
+        raise errors.DomainError(400, _not_done_reason(state))
     result = await gateway.result_rows(state.id)
     if result is None:
         raise errors.DomainError(410, errors.RESULT_GONE)
     _, rows = result
     return {"count": len(rows), "items": rows[offset : offset + min(limit, MAX_ITEMS_PAGE)]}
+
+
+def _not_done_reason(state: JobState) -> str:
+    """Why ``/items`` has no rows for a job that is not ``done``: the page serves only those."""
+    if state.status is JobStatus.CANCELLED:
+        return errors.ITEMS_JOB_CANCELLED if state.download_available else errors.ITEMS_JOB_CANCELLED_EMPTY
+    if state.status is JobStatus.FAILED:
+        return errors.ITEMS_JOB_FAILED.format(reason=state.error_message or errors.REASON_UNKNOWN)
+    return errors.JOB_NOT_DONE
 
 
 @router.get("/api/jobs/{job_id}/download")
