@@ -95,7 +95,7 @@ def test_the_estimate_with_empty_queries_is_not_valid(user: Api) -> None:
     estimate = user.http.post("/api/estimate", json={"queries": [], "zones": ["Lyon"]}).json()
     assert estimate == {
         "valid": False, "grid_points": 0, "total_requests": 0, "queries_count": 0, "ef_cost": 0.0,
-        "estimated_duration_seconds": 0, "errors": [], "warnings": [],
+        "estimated_duration_seconds": 0, "errors": [errors.NO_QUERY], "warnings": [], "notice": None,
     }  # fmt: skip
 
 

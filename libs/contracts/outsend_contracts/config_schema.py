@@ -31,13 +31,18 @@ ConfigSchema = dict[str, FieldSpec]
 
 
 class ConfigFieldError(ValueError):
-    """A config field is missing or has the wrong type; ``reason`` is French, user-facing."""
+    """A config field is missing, misplaced or has the wrong type; ``reason`` is French, user-facing.
 
-    def __init__(self, field: str, reason: str, *, missing: bool = False) -> None:
+    ``misplaced``: the value is fine but sits where it is not read (an unknown key, a key given
+    twice): a request to correct (400), not a malformed value (422).
+    """
+
+    def __init__(self, field: str, reason: str, *, missing: bool = False, misplaced: bool = False) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
         self.missing = missing
+        self.misplaced = misplaced
 
 
 def coerce_config(schema: ConfigSchema, raw: dict[str, Any], *, apply_defaults: bool = True) -> dict[str, Any]:

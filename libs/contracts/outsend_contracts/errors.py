@@ -92,6 +92,24 @@ RESULT_GONE: Final = "Résultat expiré ou indisponible"
 UNSUPPORTED_FORMAT: Final = "Format non supporté : {format} (attendu: csv | json | xlsx)"
 JOB_TIMED_OUT: Final = "Durée maximale dépassée (6 heures)"
 ROW_LIMIT: Final = "Entre 1 et {max_items} items par job"
+JOB_TYPE_FIELD_UNSUPPORTED: Final = (
+    "Le champ « type » n'est pas pris en charge : POST /api/jobs crée toujours un scrap ; pour un autre "
+    "module, utilise son endpoint POST /api/jobs/<type> (ex. /api/jobs/emails)"
+)
+UNKNOWN_FIELD: Final = "Champ inconnu : « {field} » (champs acceptés : {allowed})"
+OPTION_INVALID: Final = "Champ « {field} » : {reason}"
+ITEMS_JOB_CANCELLED: Final = (
+    "Job annulé : /items ne sert que les jobs terminés ; son résultat partiel se télécharge avec /download"
+)
+ITEMS_JOB_CANCELLED_EMPTY: Final = "Job annulé avant d'avoir écrit une ligne : il n'a pas de résultat"
+ITEMS_JOB_FAILED: Final = "Job en échec : /items ne sert que les jobs terminés (erreur : {reason})"
+REASON_UNKNOWN: Final = "raison inconnue"
+SCRAP_MODE_CONFLICT: Final = "{alias} contredit « mode » ({mode}) : donne l'un ou l'autre"
+FILTER_RULES_UNKNOWN_KEY: Final = "clé inconnue « {key} » (attendu : {allowed})"
+FILTER_RULES_MIXED: Final = (
+    "« {key} » est une règle simple : mets-la à côté de « rules », qui ne mêle pas règles simples et logic/conditions"
+)
+FILTER_RULE_TWICE: Final = "« {key} » est donnée deux fois, dans « rules » et à côté : garde-en une"
 
 # --- scrap (zones, grid, estimate) ---------------------------------------------------------------
 ZONE_UNPARSEABLE: Final = (

@@ -7,7 +7,35 @@ from typing import Any
 
 import msgspec
 
+from outsend_contracts import errors
+from outsend_contracts.config_schema import ConfigFieldError
+
 SCRAPER_ESTIMATE = "svc.scraper.estimate"
+MODE_ALIAS = "scrap_mode"
+"""Another name of ``mode`` (ruling 15)."""
+MODE_SYNONYMS = {"normal": "advanced"}
+"""Mode values that name another mode (ruling 15)."""
+
+
+def canonical_options(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A scrap's options with ``scrap_mode`` read as ``mode`` and ``normal`` as ``advanced``.
+
+    ``POST /api/jobs``, ``POST /api/estimate`` and a pipeline's scrap node read their options
+    through this before their schema checks them, so the same words ask for the same scrape.
+    """
+    options = {key: value for key, value in raw.items() if key != MODE_ALIAS}
+    alias, mode = _mode_name(raw.get(MODE_ALIAS)), _mode_name(options.get("mode"))
+    if alias is not None and mode is not None and alias != mode:
+        raise ConfigFieldError(
+            MODE_ALIAS, errors.SCRAP_MODE_CONFLICT.format(alias=raw[MODE_ALIAS], mode=options["mode"]), misplaced=True
+        )
+    if alias is not None or mode is not None:
+        options["mode"] = alias if alias is not None else mode
+    return options
+
+
+def _mode_name(value: Any) -> Any:
+    return MODE_SYNONYMS.get(value, value) if isinstance(value, str) else value
 
 
 class EstimateRequest(msgspec.Struct, kw_only=True):

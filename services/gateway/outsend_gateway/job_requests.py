@@ -13,11 +13,12 @@ import msgspec
 from outsend_contracts import aliases, errors, registry, subjects
 from outsend_contracts.auth import UserPublic
 from outsend_contracts.clock import new_job_id
-from outsend_contracts.config_schema import ConfigFieldError, coerce_config
+from outsend_contracts.config_schema import ConfigFieldError
 from outsend_contracts.jobs.commands import CreateJob
 from outsend_contracts.jobs.state import JobPublic, JobState
+from outsend_contracts.module_options import read_options
 from outsend_contracts.registry import ModuleSpec, Stage
-from outsend_contracts.scrape import SCRAPER_ESTIMATE, Estimate, EstimateRequest
+from outsend_contracts.scrape import MODE_ALIAS, SCRAPER_ESTIMATE, Estimate, EstimateRequest
 from outsend_gateway.context import Gateway
 
 SHARED_KEYS = ("items", "source_job_id")
@@ -37,15 +38,31 @@ async def ensure_launchable(gateway: Gateway, spec: ModuleSpec | None, requested
 
 def module_options(spec: ModuleSpec, body: dict[str, Any]) -> dict[str, Any]:
     """A module's options, read at the top level of the body under their ``config_schema`` names."""
+    check_fields(spec, body)
     try:
-        return coerce_config(spec.config_schema, {k: v for k, v in body.items() if k not in SHARED_KEYS})
+        return read_options(spec, {k: v for k, v in body.items() if k not in SHARED_KEYS})
     except ConfigFieldError as error:
         if spec.slug == "emails" and error.field == "mode":
             raise errors.DomainError(400, errors.EMAIL_MODE_INVALID.format(mode=body.get("mode"))) from error
+        if error.misplaced:
+            detail = errors.OPTION_INVALID.format(field=error.field, reason=error.reason)
+            raise errors.DomainError(400, detail) from error
         raise errors.DomainError(
             422,
             {"message": errors.VALIDATION_FAILED, "errors": [{"field": error.field, "message": error.reason}]},
         ) from error
+
+
+def check_fields(spec: ModuleSpec, body: dict[str, Any]) -> None:
+    """Refuse a field the module does not read: dropped, it would leave the user believing it counted."""
+    if spec.slug == "scrap" and "type" in body:
+        raise errors.DomainError(400, errors.JOB_TYPE_FIELD_UNSUPPORTED)
+    allowed = [*(SHARED_KEYS if spec.items_driven else ()), *spec.config_schema]
+    if spec.slug == "scrap":
+        allowed.append(MODE_ALIAS)
+    for field in body:
+        if field not in allowed:
+            raise errors.DomainError(400, errors.UNKNOWN_FIELD.format(field=field, allowed=", ".join(allowed)))
 
 
 async def create_job(gateway: Gateway, user: UserPublic, spec: ModuleSpec, body: dict[str, Any]) -> JobPublic:

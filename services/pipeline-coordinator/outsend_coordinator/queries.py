@@ -11,10 +11,10 @@ from nats.aio.client import Client
 
 from outsend_contracts import errors, subjects
 from outsend_contracts.clock import iso
-from outsend_contracts.config_schema import ConfigFieldError, coerce_config
+from outsend_contracts.config_schema import ConfigFieldError
 from outsend_contracts.jobs.state import JobState, JobStatus
+from outsend_contracts.module_options import read_options
 from outsend_contracts.pipelines.commands import GetPipeline, InspectNode, ListPipelines, PreviewNodeFilter
-from outsend_contracts.pipelines.definition import filter_rules_problem
 from outsend_contracts.pipelines.public import (
     PREVIEW_WINDOW,
     FilterPreview,
@@ -165,13 +165,10 @@ class PipelineQueries:
 
 
 def _filter_config(node_id: str, raw: dict[str, Any]) -> dict[str, Any]:
-    """Rules sent for a preview, checked as a ``filter`` node's config is."""
+    """Rules sent for a preview, read as a ``filter`` node's config is."""
     try:
-        config = coerce_config(NODE_MODULES["filter"].config_schema, dict(raw))
+        return read_options(NODE_MODULES["filter"], raw)
     except ConfigFieldError as error:
         raise errors.DomainError(
             400, errors.PIPELINE_BAD_FIELD.format(node=node_id, field=error.field, reason=error.reason)
         ) from error
-    if "rules" in config and (problem := filter_rules_problem(config["rules"])):
-        raise errors.DomainError(400, errors.PIPELINE_BAD_FIELD.format(node=node_id, field="rules", reason=problem))
-    return config

@@ -2,10 +2,11 @@
 
 ``POST /api/pipelines`` and ``POST /api/pipelines/validate`` accept the portable envelope
 (``{schema_version, name, definition, meta}``) or a bare ``{nodes, edges}``. Before validation
-the definition is normalised: missing edge ids are generated, config defaults applied,
-newline-separated strings coerced to ``string[]``, unknown config fields stripped; nodes without
-coordinates are laid out. Every refusal is a :class:`PipelineDefinitionError` carrying the French
-message of the Pipelines API page.
+the definition is normalised: missing edge ids are generated, each node's options are read as
+a job's are (:func:`~outsend_contracts.module_options.read_options`: aliases, config defaults,
+newline-separated strings coerced to ``string[]``, unknown config fields stripped), and nodes
+without coordinates are laid out. Every refusal is a :class:`PipelineDefinitionError` carrying
+the French message of the Pipelines API page.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 import msgspec
 
 from outsend_contracts import SCHEMA_VERSION, errors
-from outsend_contracts.config_schema import ConfigFieldError, coerce_config
+from outsend_contracts.config_schema import ConfigFieldError
+from outsend_contracts.module_options import read_options
 from outsend_contracts.pipelines.schema import MAX_NODES, NODE_MODULES, ROOT_TYPES, accepts, is_root
 
 DEFAULT_NAME = "Pipeline"
@@ -26,7 +28,6 @@ MAX_ID_LENGTH = 64
 LAYOUT_ORIGIN = 100
 LAYOUT_COLUMN = 220
 LAYOUT_ROW = 140
-MAX_RULE_DEPTH = 5
 IMPORT_SOURCE_FIELDS = {"paste": "text", "url": "url", "from_job": "from_job_id"}
 """``import``: the field each ``source`` requires (the other channels' fields are dropped)."""
 
@@ -272,9 +273,8 @@ def _check_connections(definition: PipelineDefinition) -> None:
 
 # --- config --------------------------------------------------------------------------------------
 def _checked_config(node_id: str, kind: str, raw: dict[str, Any]) -> dict[str, Any]:
-    spec = NODE_MODULES[kind]
     try:
-        config = coerce_config(spec.config_schema, raw)
+        config = read_options(NODE_MODULES[kind], raw)
     except ConfigFieldError as error:
         if error.missing:
             raise PipelineDefinitionError(
@@ -285,33 +285,7 @@ def _checked_config(node_id: str, kind: str, raw: dict[str, Any]) -> dict[str, A
         ) from error
     if kind == "import":
         return _import_config(node_id, config)
-    if kind == "filter" and "rules" in config and (problem := filter_rules_problem(config["rules"])):
-        raise PipelineDefinitionError(errors.PIPELINE_BAD_FIELD.format(node=node_id, field="rules", reason=problem))
     return config
-
-
-def filter_rules_problem(group: Any, depth: int = 0) -> str | None:
-    """What is wrong with a ``{logic, conditions}`` group (nested groups allowed), if anything.
-
-    Operators and values are the filter module's business; this checks the shape.
-    """
-    if not isinstance(group, dict):
-        return "objet {logic, conditions} attendu"
-    logic = group.get("logic", "AND")
-    if not isinstance(logic, str) or logic.upper() not in ("AND", "OR"):
-        return f"logique « {logic} » invalide (attendu: AND | OR)"
-    conditions = group.get("conditions", [])
-    if not isinstance(conditions, list):
-        return "« conditions » doit être une liste"
-    for condition in conditions:
-        if isinstance(condition, dict) and "conditions" in condition and depth < MAX_RULE_DEPTH:
-            if problem := filter_rules_problem(condition, depth + 1):
-                return problem
-        elif not isinstance(condition, dict) or not isinstance(condition.get("column"), str):
-            return "chaque condition doit être un objet {column, op, value}"
-        elif not isinstance(condition.get("op", "="), str):
-            return "« op » doit être un texte"
-    return None
 
 
 def _import_config(node_id: str, config: dict[str, Any]) -> dict[str, Any]:

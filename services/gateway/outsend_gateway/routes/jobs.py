@@ -15,8 +15,9 @@ from outsend_contracts.config_schema import FieldSpec
 from outsend_contracts.jobs.commands import CancelJob, DeleteJob, ListJobs, ResumeJob
 from outsend_contracts.jobs.state import JobState, JobStatus
 from outsend_contracts.registry import ModuleSpec
+from outsend_contracts.scrape import Estimate
 from outsend_gateway import exports
-from outsend_gateway.job_requests import create_job, ensure_launchable, estimate_scrape, module_options
+from outsend_gateway.job_requests import check_fields, create_job, ensure_launchable, estimate_scrape, module_options
 from outsend_gateway.routes.feedback import request_on_demand
 from outsend_gateway.security import ActiveUser, GatewayDep, User, VerifiedUser
 
@@ -91,22 +92,41 @@ ScrapBody = body_model(registry.REGISTRY["scrap"])
 async def create_scrap_job(body: ScrapBody, user: VerifiedUser, gateway: GatewayDep) -> dict[str, Any]:  # type: ignore[valid-type]
     spec = await ensure_launchable(gateway, registry.REGISTRY["scrap"], "scrap")
     raw = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-    if "scrap_mode" in raw and "mode" not in raw:  # ruling 15: alias of ``mode``
-        raw["mode"] = raw.pop("scrap_mode")
-    if raw.get("mode") == "normal":
-        raw["mode"] = "advanced"
     return msgspec.to_builtins(await create_job(gateway, user, spec, raw))  # type: ignore[no-any-return]
 
 
 @router.post("/api/estimate", summary="Estimate the EF cost of a scrap job")
 async def estimate(body: ScrapBody, user: User, gateway: GatewayDep) -> dict[str, Any]:  # type: ignore[valid-type]
     raw = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-    if not raw.get("queries") or not raw.get("zones"):
-        return {"valid": False, "grid_points": 0, "total_requests": 0, "queries_count": len(raw.get("queries") or []),
-                "ef_cost": 0.0, "estimated_duration_seconds": 0, "errors": [], "warnings": []}  # fmt: skip
-    spec = await ensure_launchable(gateway, registry.REGISTRY["scrap"], "scrap")
+    spec = registry.REGISTRY["scrap"]
+    check_fields(spec, raw)
+    if missing := _missing_terms(raw):
+        return msgspec.to_builtins(_not_estimable(raw, missing))  # type: ignore[no-any-return]
+    await ensure_launchable(gateway, spec, "scrap")
     result = await estimate_scrape(gateway, module_options(spec, raw))
     return msgspec.to_builtins(result)  # type: ignore[no-any-return]
+
+
+def _missing_terms(raw: dict[str, Any]) -> list[str]:
+    """What the page lets an estimate lack (queries, zones), as the errors a job would get."""
+    missing = [errors.NO_QUERY] if not raw.get("queries") else []
+    return missing + ([errors.NO_ZONE] if not raw.get("zones") else [])
+
+
+def _not_estimable(raw: dict[str, Any], missing: list[str]) -> Estimate:
+    queries = raw.get("queries") or []
+    if isinstance(queries, str):  # one query a line, as the schema reads a text
+        queries = [line for line in queries.splitlines() if line.strip()]
+    return Estimate(
+        valid=False,
+        grid_points=0,
+        total_requests=0,
+        queries_count=len(queries),
+        ef_cost=0.0,
+        estimated_duration_seconds=0,
+        errors=missing,
+        warnings=[],
+    )
 
 
 for _spec in sorted(registry.REGISTRY.values(), key=lambda spec: spec.slug):
@@ -163,12 +183,21 @@ async def job_items(
     if state.status is JobStatus.EXPIRED:
         raise errors.DomainError(410, errors.RESULT_GONE)
     if state.status is not JobStatus.DONE:
-        raise errors.DomainError(400, errors.JOB_NOT_DONE)
+        raise errors.DomainError(400, _not_done_reason(state))
     result = await gateway.result_rows(state.id)
     if result is None:
         raise errors.DomainError(410, errors.RESULT_GONE)
     _, rows = result
     return {"count": len(rows), "items": rows[offset : offset + min(limit, MAX_ITEMS_PAGE)]}
+
+
+def _not_done_reason(state: JobState) -> str:
+    """Why ``/items`` has no rows for a job that is not ``done``: the page serves only those."""
+    if state.status is JobStatus.CANCELLED:
+        return errors.ITEMS_JOB_CANCELLED if state.download_available else errors.ITEMS_JOB_CANCELLED_EMPTY
+    if state.status is JobStatus.FAILED:
+        return errors.ITEMS_JOB_FAILED.format(reason=state.error_message or errors.REASON_UNKNOWN)
+    return errors.JOB_NOT_DONE
 
 
 @router.get("/api/jobs/{job_id}/download")
