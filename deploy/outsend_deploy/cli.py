@@ -3,6 +3,7 @@
 outsend run                      start everything on this machine (what ``make run`` does)
 outsend infra                    start only NATS and Postgres, print their URLs
 outsend projections rebuild      drop every read model and replay it from the event log
+outsend projections replay-parked  retry the events a read model set aside (rebuilds the views that have some)
 """
 
 from __future__ import annotations
@@ -21,25 +22,31 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("run", help="start NATS, Postgres and every service")
     commands.add_parser("infra", help="start only NATS and Postgres")
     projections = commands.add_parser("projections", help="read models")
-    projections.add_argument("action", choices=["rebuild"])
+    projections.add_argument("action", choices=["rebuild", "replay-parked"])
     args = parser.parse_args(argv)
     if args.command == "run":
         LocalPlatform.from_env().run_forever()
     elif args.command == "infra":
         LocalPlatform.from_env().run_forever(services=False)
     else:
-        sys.exit(rebuild_projections())
+        sys.exit(rebuild_projections(args.action))
 
 
 PROJECTION_OWNERS = ("outsend_jobs", "outsend_coordinator")
 """Services whose read models are projections of the event log."""
 
 
-def rebuild_projections() -> int:
-    """Each owning service rebuilds its own views (``python -m <service> rebuild-projections``)."""
+def rebuild_projections(action: str = "rebuild") -> int:
+    """Each owning service rebuilds its own views (``python -m <service> rebuild-projections``
+    or ``replay-parked``)."""
+    command = "rebuild-projections" if action == "rebuild" else action
     env = LocalPlatform.from_env().connection_env()
     for package in PROJECTION_OWNERS:
-        result = subprocess.run([sys.executable, "-m", package, "rebuild-projections"], env={**os.environ, **env})
+        result = subprocess.run([sys.executable, "-m", package, command], env={**os.environ, **env})
         if result.returncode != 0:
             return result.returncode
     return 0
+
+
+if __name__ == "__main__":
+    main()

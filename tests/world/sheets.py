@@ -4,6 +4,8 @@ Host ``sheets.world.test``. ``/sheet/<rows>.csv`` answers at once; ``/slow/<seco
 answers after the given delay, the way a large or distant spreadsheet does — which lets tests
 hold a job in ``running`` for a known time. ``/flaky/<token>/<failures>/<rows>.csv`` answers
 503 to its first ``failures`` requests, like a provider having an outage, then the sheet.
+``/nul/<rows>.csv`` is a sheet whose header and cells hold NUL characters, as a badly exported
+file does.
 """
 
 from __future__ import annotations
@@ -28,6 +30,12 @@ def sheet(rows: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def sheet_with_nul(rows: int) -> str:
+    lines = sheet(rows).splitlines()
+    lines = [lines[0] + ",Secteur\x00"] + [line + ",Boulan\x00gerie" for line in lines[1:]]
+    return "\n".join(lines) + "\n"
+
+
 class _Handler(BaseHTTPRequestHandler):
     requests_seen: ClassVar[Counter[str]] = Counter()
     lock: ClassVar[threading.Lock] = threading.Lock()
@@ -43,6 +51,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_error(503)
                 return
             self.path = f"/sheet/{rows}.csv"
+        if (nul := re.fullmatch(r"/nul/(\d+)\.csv", self.path)) is not None:
+            self._answer(sheet_with_nul(int(nul.group(1))))
+            return
         match = re.fullmatch(r"/(?:slow/(\d+(?:\.\d+)?)/)?(?:sheet/)?(\d+)\.csv", self.path)
         if match is None:
             self.send_error(404)
@@ -50,7 +61,10 @@ class _Handler(BaseHTTPRequestHandler):
         delay, rows = match.groups()
         if delay:
             time.sleep(float(delay))
-        body = sheet(int(rows)).encode()
+        self._answer(sheet(int(rows)))
+
+    def _answer(self, text: str) -> None:
+        body = text.encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/csv; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -83,3 +97,7 @@ class SheetsServer:
     def flaky_url(rows: int, failures: int = 1) -> str:
         """A sheet whose first ``failures`` downloads fail with 503 (a fresh one each call)."""
         return f"http://{HOST}/flaky/{uuid.uuid4().hex}/{failures}/{rows}.csv"
+
+    @staticmethod
+    def nul_url(rows: int) -> str:
+        return f"http://{HOST}/nul/{rows}.csv"

@@ -7,9 +7,12 @@ A module's options have the same names whether they arrive at the top level of
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 import msgspec
+
+from outsend_contracts import errors
 
 FieldType = Literal["string", "string[]", "int", "float", "bool", "enum", "object"]
 
@@ -117,15 +120,18 @@ def _coerce_number(name: str, value: Any, *, integer: bool) -> float:
     if isinstance(value, bool):
         raise ConfigFieldError(name, "nombre attendu")
     if isinstance(value, str):
-        try:
-            value = float(value.replace(",", ".").strip())
-        except ValueError:
-            raise ConfigFieldError(name, "nombre attendu") from None
-    if not isinstance(value, int | float):
-        raise ConfigFieldError(name, "nombre attendu")
-    if integer and float(value) != int(value):
+        value = value.replace(",", ".").strip()
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigFieldError(name, "nombre attendu") from None
+    except OverflowError:  # an integer too large for any float
+        raise ConfigFieldError(name, errors.NUMBER_NOT_FINITE) from None
+    if not math.isfinite(number):  # "nan", "inf": no bound holds for NaN, no integer is infinite
+        raise ConfigFieldError(name, errors.NUMBER_NOT_FINITE)
+    if integer and not number.is_integer():
         raise ConfigFieldError(name, "entier attendu")
-    return float(value)
+    return number
 
 
 def _check_bounds(name: str, spec: FieldSpec, number: float) -> float:

@@ -168,3 +168,67 @@ FETCH_PROXY: Final = "proxy injoignable"
 PHONE_LIVE_UNAVAILABLE: Final = (
     "Vérification de portabilité en direct indisponible : aucun fournisseur configuré, seul le cache est lu."
 )
+
+# --- text and numbers every entry refuses (NUL, lone surrogates, NaN) -----------------------------
+FORBIDDEN_CHARACTER: Final = (
+    "Caractère interdit dans « {field} » : le caractère nul (U+0000) et les moitiés isolées de paires "
+    "UTF-16 (U+D800 à U+DFFF) sont refusés"
+)
+NON_FINITE_NUMBER: Final = "Requête invalide : NaN et Infinity ne sont pas des nombres JSON"
+BODY_NOT_UTF8: Final = "Requête invalide : le corps n'est pas un texte UTF-8"
+NUMBER_NOT_FINITE: Final = "nombre fini attendu"
+IMPORT_FIELD_TOO_LONG: Final = "Cellule trop longue à la ligne {line} : {max_chars} caractères maximum par cellule"
+IMPORT_NUL_REMOVED: Final = "{count} caractère(s) nul(s) (U+0000) retiré(s) du fichier."
+
+# --- request validation (pydantic error types, rendered in French) --------------------------------
+VALIDATION_INVALID_VALUE: Final = "valeur invalide"
+VALIDATION_MESSAGES: Final[dict[str, str]] = {
+    "missing": "champ requis",
+    "extra_forbidden": "champ inconnu",
+    "string_type": "texte attendu",
+    "string_unicode": "texte UTF-8 attendu",
+    "string_too_short": "{min_length} caractère(s) minimum",
+    "string_too_long": "{max_length} caractères maximum",
+    "string_pattern_mismatch": "format invalide",
+    "int_type": "entier attendu",
+    "int_parsing": "entier attendu",
+    "int_from_float": "entier attendu",
+    "int_parsing_size": "entier trop grand",
+    "float_type": "nombre attendu",
+    "float_parsing": "nombre attendu",
+    "finite_number": NUMBER_NOT_FINITE,
+    "decimal_type": "nombre décimal attendu",
+    "decimal_parsing": "nombre décimal attendu",
+    "bool_type": "booléen attendu",
+    "bool_parsing": "booléen attendu",
+    "greater_than": "doit être > {gt}",
+    "greater_than_equal": "doit être ≥ {ge}",
+    "less_than": "doit être < {lt}",
+    "less_than_equal": "doit être ≤ {le}",
+    "multiple_of": "doit être un multiple de {multiple_of}",
+    "too_short": "{min_length} élément(s) minimum",
+    "too_long": "{max_length} éléments maximum",
+    "list_type": "liste attendue",
+    "tuple_type": "liste attendue",
+    "set_type": "liste attendue",
+    "dict_type": "objet attendu",
+    "model_type": "objet attendu",
+    "model_attributes_type": "objet attendu",
+    "literal_error": "valeur invalide (attendu : {expected})",
+    "enum": "valeur invalide (attendu : {expected})",
+    "datetime_type": "date et heure ISO 8601 attendues",
+    "datetime_parsing": "date et heure ISO 8601 attendues",
+    "datetime_from_date_parsing": "date et heure ISO 8601 attendues",
+    "timezone_aware": "fuseau horaire requis (ex. 2026-07-01T00:00:00Z)",
+    "date_type": "date ISO 8601 attendue",
+    "date_parsing": "date ISO 8601 attendue",
+    "date_from_datetime_parsing": "date ISO 8601 attendue",
+    "url_type": "URL attendue",
+    "url_parsing": "URL invalide",
+    "url_scheme": "URL invalide",
+    "url_too_long": "URL trop longue",
+    "uuid_type": "identifiant invalide",
+    "uuid_parsing": "identifiant invalide",
+    "json_invalid": MALFORMED_JSON,
+}
+"""French ``message`` of each field error, by pydantic error type; ``{…}`` are the error's context."""

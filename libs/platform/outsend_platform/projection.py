@@ -9,6 +9,12 @@ the committed position. A shared durable consumer would hand a restarted process
 after those its dead predecessor held unacknowledged; the position would move past them and
 they would be skipped when redelivered. A gap in what the reader receives (a lost batch) or a
 failed transaction restarts the reader from the committed position the same way.
+
+An event the projection cannot apply (it raises anything but a transient database or network
+error: undecodable, refused by Postgres such as a NUL character in ``jsonb``, a bug) is parked:
+recorded in ``projection_parked_events`` with its sequence, subject and error, logged, and
+stepped over, so one bad event never stops a read model. ``rebuild`` retries every parked event
+(in stream order, with the rest of the log) and keeps parked only those that still fail.
 """
 
 from __future__ import annotations
@@ -19,12 +25,15 @@ import hashlib
 from typing import Protocol
 
 import asyncpg
+import msgspec
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js import api as js_api
 
 from outsend_contracts import streams
+from outsend_contracts.clock import iso
+from outsend_contracts.projections import ParkedEvent
 from outsend_platform.eventstore import EventStore
 from outsend_platform.logging import get_logger
 
@@ -35,8 +44,38 @@ READER_INACTIVE_SECONDS = 30.0
 """The server drops a reader left behind by a process that died after this long."""
 
 
+ERROR_MAX_CHARS = 2000
+
+TRANSIENT_ERRORS = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.TransactionRollbackError,
+    asyncpg.InsufficientResourcesError,
+    asyncpg.OperatorInterventionError,
+)
+"""Failures of the moment (connection, deadlock, shutdown): the event is retried, never parked."""
+
+
 class DeliveryGapError(Exception):
     """The reader missed events (a lost batch): it starts again from the committed position."""
+
+
+class Event(msgspec.Struct, frozen=True):
+    seq: int
+    subject: str
+    data: bytes
+
+
+class UnappliableEventError(Exception):
+    """``events[index]`` of a batch cannot be applied (not a transient failure)."""
+
+    def __init__(self, index: int, event: Event, error: Exception) -> None:
+        super().__init__(f"{event.subject} #{event.seq}: {error!r}")
+        self.index = index
+        self.event = event
+        self.error = error
 
 
 class Projection(Protocol):
@@ -72,6 +111,18 @@ class ProjectionRunner:
             )
             await connection.execute(
                 "INSERT INTO projection_positions VALUES ($1, 0) ON CONFLICT DO NOTHING", self._projection.name
+            )
+            await connection.execute(
+                """
+                CREATE TABLE IF NOT EXISTS projection_parked_events (
+                    projection text NOT NULL,
+                    seq bigint NOT NULL,
+                    subject text NOT NULL,
+                    error text NOT NULL,
+                    parked_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (projection, seq)
+                )
+                """
             )
             self._position = await self._read_position(connection)
 
@@ -114,16 +165,70 @@ class ProjectionRunner:
                 await subscription.unsubscribe()
 
     async def _apply_batch(self, messages: list[Msg]) -> None:
+        events = [Event(m.metadata.sequence.stream, m.subject, m.data) for m in messages]
+        while events:
+            try:
+                await self._commit(events)
+                return
+            except UnappliableEventError as unappliable:
+                # The batch was rolled back: keep the events before the bad one, park it, go on.
+                await self._commit(events[: unappliable.index], parked=unappliable)
+                events = events[unappliable.index + 1 :]
+
+    async def _commit(self, events: list[Event], parked: UnappliableEventError | None = None) -> None:
+        """Apply ``events`` (then park ``parked``) and move the position, in one transaction."""
         async with self._pool.acquire() as connection, connection.transaction():
             await connection.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
             position = await self._read_position(connection)
-            for message in messages:
-                seq = message.metadata.sequence.stream
-                if seq > position:
-                    await self._projection.apply(connection, seq, message.subject, message.data)
-                    position = seq
+            for index, event in enumerate(events):
+                if event.seq > position:
+                    await self._apply(connection, index, event)
+                    position = event.seq
+            if parked is not None and parked.event.seq > position:
+                await self._park(connection, parked)
+                position = parked.event.seq
             await self._write_position(connection, position)
         await self._advance(position)
+
+    async def _apply(self, connection: asyncpg.Connection, index: int, event: Event) -> None:
+        try:
+            await self._projection.apply(connection, event.seq, event.subject, event.data)
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception as error:
+            raise UnappliableEventError(index, event, error) from error
+
+    async def _park(self, connection: asyncpg.Connection, unappliable: UnappliableEventError) -> None:
+        event = unappliable.event
+        error = f"{type(unappliable.error).__name__}: {unappliable.error}".replace("\x00", "")[:ERROR_MAX_CHARS]
+        await connection.execute(
+            """
+            INSERT INTO projection_parked_events (projection, seq, subject, error) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (projection, seq) DO UPDATE SET error = $4, parked_at = now()
+            """,
+            self._projection.name,
+            event.seq,
+            event.subject,
+            error,
+        )
+        log.error(
+            "projection.event_parked",
+            projection=self._projection.name,
+            seq=event.seq,
+            subject=event.subject,
+            error=error,
+        )
+
+    async def parked(self) -> list[ParkedEvent]:
+        """The events this projection set aside, in stream order."""
+        rows = await self._pool.fetch(
+            "SELECT seq, subject, error, parked_at FROM projection_parked_events WHERE projection = $1 ORDER BY seq",
+            self._projection.name,
+        )
+        return [
+            ParkedEvent(self._projection.name, row["seq"], row["subject"], row["error"], iso(row["parked_at"]) or "")
+            for row in rows
+        ]
 
     async def wait(self, seq: int, timeout: float = 10.0) -> None:
         """Return once every event up to ``seq`` is in the view (read-your-writes)."""
@@ -131,20 +236,43 @@ class ProjectionRunner:
             await asyncio.wait_for(self._advanced.wait_for(lambda: self._position >= seq), timeout)
 
     async def rebuild(self) -> int:
-        """Drop the view and replay every event into it, in one transaction. Returns the count."""
+        """Drop the view and replay every event into it, in one transaction. Returns the count.
+
+        Parked events are retried with the others; those that still cannot be applied are
+        parked again, so the rebuild completes."""
         count = 0
         async with self._pool.acquire() as connection, connection.transaction():
             await connection.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
             await self._projection.reset(connection)
+            await connection.execute(
+                "DELETE FROM projection_parked_events WHERE projection = $1", self._projection.name
+            )
             position = 0
             async for seq, subject, data in self._store.read(self._projection.subject_filter):
-                await self._projection.apply(connection, seq, subject, data)
+                await self._replay(connection, Event(seq, subject, data))
                 position = seq
                 count += 1
             position = max(position, await self._read_position(connection))
             await self._write_position(connection, position)
         await self._advance(position)
         return count
+
+    async def replay_parked(self) -> int:
+        """Retry the parked events after a fix; returns how many are still parked.
+
+        A parked event is retried by rebuilding the view: later events of its aggregate were
+        applied without it, so it can only be applied in stream order with them."""
+        if await self.parked():
+            await self.rebuild()
+        return len(await self.parked())
+
+    async def _replay(self, connection: asyncpg.Connection, event: Event) -> None:
+        """Apply one event inside a savepoint, so a bad one is parked without undoing the others."""
+        try:
+            async with connection.transaction():
+                await self._apply(connection, 0, event)
+        except UnappliableEventError as unappliable:
+            await self._park(connection, unappliable)
 
     async def _advance(self, position: int) -> None:
         async with self._advanced:

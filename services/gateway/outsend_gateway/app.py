@@ -1,4 +1,4 @@
-"""The FastAPI application: routes, error shapes, body limit, tracing."""
+"""The FastAPI application: routes, error shapes, request checks (size, characters), tracing."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from outsend_gateway.context import Gateway
-from outsend_gateway.errors import BodySizeLimit, install_error_handlers
+from outsend_gateway.errors import install_error_handlers
+from outsend_gateway.request_guard import RequestGuard
 from outsend_gateway.routes import (
     admin,
     api_keys,
@@ -50,6 +51,6 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     for module in (health, auth, api_keys, registry, features, feedback, admin, streams, jobs, pipelines, web):
         app.include_router(module.router)
     app.mount("/static", web.static, name="static")
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="api/health")
     return app

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic_core.core_schema import ErrorType
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from outsend_contracts import errors
 
@@ -39,53 +38,23 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
 
 
+PYDANTIC_ERROR_TYPES = frozenset(get_args(ErrorType))
+
+
 def _field_error(problem: dict[str, Any]) -> dict[str, str]:
     location = [str(part) for part in problem.get("loc", ()) if part != "body"]
-    return {"field": ".".join(location), "message": str(problem.get("msg", ""))}
+    return {"field": ".".join(location), "message": french_message(problem)}
 
 
-class BodySizeLimit:
-    """Refuse a request body above the limit with 413, before it is read into memory."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
-            return
-        received = 0
-
-        async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                raise _TooLargeError
-            return message
-
-        try:
-            await self.app(scope, counting_receive, send)
-        except _TooLargeError:
-            await self._refuse(send)
-
-    async def _refuse(self, send: Send) -> None:
-        detail = errors.BODY_TOO_LARGE.format(max_mb=self.max_bytes // (1024 * 1024))
-        body = json.dumps({"detail": detail}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
-
-
-class _TooLargeError(Exception):
-    pass
+def french_message(problem: dict[str, Any]) -> str:
+    """A field error in French: pydantic's own types through the table, ours as they were raised."""
+    kind = str(problem.get("type", ""))
+    template = errors.VALIDATION_MESSAGES.get(kind)
+    if template is None:
+        # Our validators raise PydanticCustomError with a French message; pydantic's text is English.
+        return errors.VALIDATION_INVALID_VALUE if kind in PYDANTIC_ERROR_TYPES else str(problem.get("msg", ""))
+    context = {key: str(value).replace(" or ", " ou ") for key, value in (problem.get("ctx") or {}).items()}
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):
+        return errors.VALIDATION_INVALID_VALUE

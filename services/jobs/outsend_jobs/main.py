@@ -11,6 +11,7 @@ from nats.aio.msg import Msg
 
 from outsend_contracts import subjects
 from outsend_contracts.jobs import commands as cmd
+from outsend_contracts.projections import ParkedEventsRequest, parked_events_subject
 from outsend_jobs.lifecycle import JobLifecycle
 from outsend_jobs.projection import JobProjection
 from outsend_jobs.queue import JobQueue
@@ -40,6 +41,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     repository = JobRepository(runtime.db)
     projector = ProjectionRunner(js, runtime.db, JobProjection())
     await projector.setup()
+    await runtime.rpc.route(parked_events_subject("jobs"), ParkedEventsRequest, lambda _: projector.parked())
     writer = JobWriter(store, projector, repository)
     queue = JobQueue(js, runtime.db, repository, writer)
     lifecycle = JobLifecycle(writer, repository, queue, store, objects, settings, js)
@@ -95,8 +97,9 @@ def _in_task(handler: Any) -> Any:
     return callback
 
 
-async def rebuild_projections() -> None:
-    """``outsend projections rebuild``: drop the jobs read model and replay the event log."""
+async def rebuild_projections(action: str) -> None:
+    """``outsend projections rebuild`` (drop the jobs read model and replay the event log) or
+    ``replay-parked`` (the same, only when some events are parked)."""
     settings = Settings.from_env()
     connection = await broker.connect(settings.nats_url, "jobs-rebuild")
     pool = await db.create_pool(settings.database_url, SCHEMA)
@@ -104,16 +107,18 @@ async def rebuild_projections() -> None:
         await db.migrate(pool, SCHEMA, "outsend_jobs")
         runner = ProjectionRunner(connection.js, pool, JobProjection())
         await runner.setup()
-        count = await runner.rebuild()
-        print(f"jobs: {count} events replayed")
+        if action == "replay-parked":
+            print(f"jobs: {await runner.replay_parked()} events still parked")
+        else:
+            print(f"jobs: {await runner.rebuild()} events replayed, {len(await runner.parked())} parked")
     finally:
         await pool.close()
         await connection.close()
 
 
 def main() -> None:
-    if sys.argv[1:] == ["rebuild-projections"]:
+    if sys.argv[1:] in (["rebuild-projections"], ["replay-parked"]):
         configure_logging("jobs")
-        asyncio.run(rebuild_projections())
+        asyncio.run(rebuild_projections(sys.argv[1]))
         return
     run_service("jobs", setup, schema=SCHEMA, migrations="outsend_jobs")

@@ -12,6 +12,7 @@ from nats.aio.msg import Msg
 from outsend_contracts import streams, subjects
 from outsend_contracts.jobs import events as job_events
 from outsend_contracts.pipelines import commands as cmd
+from outsend_contracts.projections import ParkedEventsRequest, parked_events_subject
 from outsend_coordinator.coordinator import Coordinator
 from outsend_coordinator.jobs import JobsClient
 from outsend_coordinator.projection import PipelineProjection
@@ -42,6 +43,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     repository = PipelineRepository(runtime.db)
     projector = ProjectionRunner(js, runtime.db, PipelineProjection())
     await projector.setup()
+    await runtime.rpc.route(parked_events_subject("coordinator"), ParkedEventsRequest, lambda _: projector.parked())
     jobs = JobsClient(nc, js)
     writer = PipelineWriter(store, projector, repository)
     coordinator = Coordinator(writer, repository, jobs, Spawner(jobs, objects), objects, store, projector)
@@ -87,8 +89,9 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     ]
 
 
-async def rebuild_projections() -> None:
-    """``outsend projections rebuild``: drop the pipelines read model and replay the event log."""
+async def rebuild_projections(action: str) -> None:
+    """``outsend projections rebuild`` (drop the pipelines read model and replay the event log) or
+    ``replay-parked`` (the same, only when some events are parked)."""
     settings = Settings.from_env()
     connection = await broker.connect(settings.nats_url, "coordinator-rebuild")
     pool = await db.create_pool(settings.database_url, SCHEMA)
@@ -96,16 +99,18 @@ async def rebuild_projections() -> None:
         await db.migrate(pool, SCHEMA, "outsend_coordinator")
         runner = ProjectionRunner(connection.js, pool, PipelineProjection())
         await runner.setup()
-        count = await runner.rebuild()
-        print(f"coordinator: {count} events replayed")
+        if action == "replay-parked":
+            print(f"coordinator: {await runner.replay_parked()} events still parked")
+        else:
+            print(f"coordinator: {await runner.rebuild()} events replayed, {len(await runner.parked())} parked")
     finally:
         await pool.close()
         await connection.close()
 
 
 def main() -> None:
-    if sys.argv[1:] == ["rebuild-projections"]:
+    if sys.argv[1:] in (["rebuild-projections"], ["replay-parked"]):
         configure_logging("coordinator")
-        asyncio.run(rebuild_projections())
+        asyncio.run(rebuild_projections(sys.argv[1]))
         return
     run_service("coordinator", setup, schema=SCHEMA, migrations="outsend_coordinator")

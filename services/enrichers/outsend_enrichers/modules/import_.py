@@ -1,12 +1,14 @@
 """``import``: bring a CSV (pasted, a public spreadsheet URL, or a previous job) in as places.
 
-Delimiter (comma, semicolon, tab) and encoding (UTF-8, with or without BOM, else cp1252) are
-detected; headers are matched to canonical columns through the alias table; a file without a
-header has its columns inferred from their content. The ``notice`` says what was done.
+Delimiter (comma, semicolon, tab) and encoding (UTF-8, with or without BOM, UTF-16 with BOM,
+else cp1252) are detected; headers are matched to canonical columns through the alias table; a
+file without a header has its columns inferred from their content. NUL characters (which no
+database text holds) are removed. The ``notice`` says what was done.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -23,6 +25,8 @@ from outsend_runner.module import JobContext, JobFailure, TableModule
 from outsend_runner.table import Table, read_csv
 
 DELIMITERS = (";", ",", "\t")
+SNIFF_CHARS = 10_000
+"""How much of each first line the delimiter guess reads (well under the csv field limit)."""
 NOTHING_TO_IMPORT = "Aucune ligne à importer"
 _EMAIL = re.compile(r"^[\w.+'-]+@[\w-]+(\.[\w-]+)+$")
 _URL = re.compile(r"^(https?://|www\.)\S+$|^[\w-]+(\.[\w-]+)*\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
@@ -33,6 +37,8 @@ _STREET = re.compile(r"\d.*\b(rue|avenue|av\.?|bd|boulevard|place|chemin|route|a
 
 
 def decode(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")  # spreadsheets' "Unicode text" export
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -43,7 +49,7 @@ def decode(data: bytes) -> str:
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first lines into the same, largest number of cells."""
-    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    lines = [line[:SNIFF_CHARS] for line in text.splitlines()[:30] if line.strip()]
 
     def score(delimiter: str) -> tuple[int, int]:
         counts = Counter(len(next(csv.reader([line], delimiter=delimiter))) for line in lines)
@@ -104,15 +110,11 @@ def looks_like_header(first: list[str], rest: list[list[str]]) -> bool:
 def parse_table(data: bytes) -> tuple[Table, list[str]]:
     """Rows of a pasted or downloaded CSV, columns renamed to canonical names; plus notices."""
     text = decode(data)
-    delimiter = sniff_delimiter(text)
-    records = [
-        record
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        if any(c.strip() for c in record)
-    ]
+    nul_count = text.count("\x00")
+    records = read_records(text.replace("\x00", ""))
     if not records:
         raise JobFailure(NOTHING_TO_IMPORT)
-    notices: list[str] = []
+    notices: list[str] = [errors.IMPORT_NUL_REMOVED.format(count=nul_count)] if nul_count else []
     if looks_like_header(records[0], records[1:]):
         headers, body = [cell.strip() or f"colonne_{i + 1}" for i, cell in enumerate(records[0])], records[1:]
         columns, renamed = _canonical_headers(headers)
@@ -126,6 +128,16 @@ def parse_table(data: bytes) -> tuple[Table, list[str]]:
         guessed = ", ".join(f"{index + 1} → {name}" for index, name in enumerate(columns))
         notices.append(f"Fichier sans en-tête : colonnes devinées d'après leur contenu ({guessed}).")
     return Table(columns, [_row(columns, record) for record in body]), notices
+
+
+def read_records(text: str) -> list[list[str]]:
+    """The file's non-blank records; a cell over the csv field limit fails the job, saying where."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    try:
+        return [record for record in reader if any(cell.strip() for cell in record)]
+    except csv.Error as error:  # the only one a non-strict reader raises: a field over the limit
+        message = errors.IMPORT_FIELD_TOO_LONG.format(line=reader.line_num, max_chars=csv.field_size_limit())
+        raise JobFailure(message) from error
 
 
 def _row(columns: list[str], record: list[str]) -> dict[str, str]:

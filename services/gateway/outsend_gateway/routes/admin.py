@@ -1,4 +1,4 @@
-"""``/api/admin``: users, invitation codes and the feedback inbox, for admins only (see docs/admin.md)."""
+"""``/api/admin``: users, invitation codes, feedback inbox, parked events; for admins only (see docs/admin.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import msgspec
 from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
-from outsend_contracts import subjects
+from outsend_contracts import projections, subjects
 from outsend_contracts.auth import (
     AdminRequest,
     AdminUser,
@@ -29,6 +29,7 @@ from outsend_contracts.feedback import (
     ThreadRequest,
     UnreadReply,
 )
+from outsend_contracts.projections import ParkedEvent
 from outsend_gateway.routes.feedback import MessageBody, thread_json
 from outsend_gateway.security import Admin, GatewayDep
 
@@ -156,3 +157,14 @@ async def close(thread_id: int, admin: Admin, gateway: GatewayDep) -> dict[str, 
 async def reopen(thread_id: int, admin: Admin, gateway: GatewayDep) -> dict[str, Any]:
     request = SetStatusRequest(user_id=admin.id, as_admin=True, thread_id=thread_id, status="open")
     return thread_json(await gateway.call(subjects.FEEDBACK_SET_STATUS, request, FeedbackThread))
+
+
+# --- read models ---------------------------------------------------------------------------------
+@router.get("/projections/parked")
+async def parked_events(admin: Admin, gateway: GatewayDep) -> list[dict[str, Any]]:
+    """Events a read model could not apply and set aside, oldest first (see docs/admin.md)."""
+    parked: list[ParkedEvent] = []
+    for service in projections.OWNERS:
+        subject = projections.parked_events_subject(service)
+        parked += await gateway.call(subject, projections.ParkedEventsRequest(), list[ParkedEvent])
+    return _json(sorted(parked, key=lambda event: event.seq))  # type: ignore[no-any-return]
