@@ -55,12 +55,13 @@ async def stream(
 ) -> StreamingResponse:
     user = await optional_user(request, _NoCookies(), gateway)
     resume_after = int(last_event_id) if last_event_id and last_event_id.isdigit() else (since or 0)
-    events = _events(gateway, request, user, job_id, resume_after)
     if user is None:
+        events = _events(gateway, request, user, job_id, resume_after)
         return StreamingResponse(events, media_type="text/event-stream", headers=HEADERS)
     slots = gateway.stream_slots
     if not slots.acquire(user.id):
         raise errors.DomainError(429, errors.TOO_MANY_STREAMS.format(max_streams=slots.limit))
+    events = _events(gateway, request, user, job_id, resume_after)
     return _HeldStream(events, release=lambda: slots.release(user.id))
 
 
