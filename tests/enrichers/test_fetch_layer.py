@@ -70,7 +70,7 @@ def test_private_addresses_are_refused(web: WebWorld, url: str) -> None:
     assert asyncio.run(refusal(web, url)) == PRIVATE
 
 
-@pytest.mark.parametrize("name", ["rebind", "metadonnees", "v6", "mapped", "mixte"])
+@pytest.mark.parametrize("name", ["rebind", "metadonnees", "v6", "mapped", "mixte", "nat64", "sixtofour"])
 def test_dns_answers_pointing_inside_are_refused(web: WebWorld, name: str) -> None:
     assert asyncio.run(refusal(web, f"http://{name}.attaquant.net/")) == PRIVATE
 

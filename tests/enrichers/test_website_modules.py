@@ -3,6 +3,10 @@ its ``fetch_error`` on broken sites and its counters."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 from tests.enrichers.truth import expected, mismatches
@@ -74,3 +78,45 @@ def test_ssrf_guard_through_the_api(user: Api, web: WebWorld) -> None:
     rows = user.all_items(job["id"])
     assert [(row["email"], row["fetch_error"]) for row in rows] == [("", "adresse interdite (réseau privé)")] * 7
     assert (finished["results_count"], finished["error_count"]) == (0, 7)
+
+
+@pytest.fixture
+def loopback_site() -> Iterator[tuple[int, list[str]]]:
+    """A page on 127.0.0.1 that publishes an address: its port, and the paths it was asked for."""
+    hits: list[str] = []
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<a href='mailto:secret@interne.fr'>secret@interne.fr</a>")
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1], hits
+    server.shutdown()
+    server.server_close()
+
+
+def test_ipv6_forms_of_loopback_are_refused_through_the_api(user: Api, loopback_site: tuple[int, list[str]]) -> None:
+    port, hits = loopback_site
+    targets = [
+        f"http://[::ffff:127.0.0.1]:{port}/",  # IPv4-mapped
+        f"http://[64:ff9b::127.0.0.1]:{port}/",  # NAT64
+        f"http://[2002:7f00:1::1]:{port}/",  # 6to4
+        f"http://[::127.0.0.1]:{port}/",  # IPv4-compatible
+        f"http://[2001:0:4136:e378:8000:63bf:80ff:fffe]:{port}/",  # Teredo
+        f"http://nat64.attaquant.net:{port}/",
+        f"http://sixtofour.attaquant.net:{port}/",
+    ]
+    job = user.create("emails", items=[{"nom": f"Cible {i}", "site_web": url} for i, url in enumerate(targets)])
+    finished = user.wait(job["id"])
+    assert finished["status"] == "done"
+    rows = user.all_items(job["id"])
+    assert [(row["email"], row["fetch_error"]) for row in rows] == [("", "adresse interdite (réseau privé)")] * 7
+    assert hits == []

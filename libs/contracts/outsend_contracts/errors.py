@@ -31,6 +31,8 @@ BODY_TOO_LARGE: Final = "Requête trop volumineuse (max {max_mb} Mo)"
 VALIDATION_FAILED: Final = "Requête invalide"
 SERVICE_UNAVAILABLE: Final = "Service temporairement indisponible, réessaie dans un instant"
 RATE_LIMITED: Final = "Trop de tentatives. Réessaie dans {seconds} secondes."
+CROSS_ORIGIN_WRITE: Final = "Requête refusée : elle ne vient pas d'une page d'outsend (origine {origin})"
+TOO_MANY_STREAMS: Final = "Trop de flux d'événements ouverts (max {max_streams}) : ferme un onglet de suivi et réessaie"
 
 # --- auth ----------------------------------------------------------------------------------------
 CAPTCHA_INVALID: Final = "Captcha invalide. Réessaie."

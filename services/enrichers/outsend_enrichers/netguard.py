@@ -76,11 +76,38 @@ def parse_connect_to(value: str) -> list[ConnectRule]:
     return sorted(rules, key=lambda rule: rule.specificity, reverse=True)
 
 
+NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
+"""RFC 6052: the last 32 bits are the IPv4 address a NAT64 gateway forwards to."""
+REFUSED_IPV6 = (
+    ipaddress.IPv6Network("::/96"),  # IPv4-compatible (deprecated, RFC 4291)
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),  # IPv4-translated (SIIT, RFC 2765)
+    ipaddress.IPv6Network("64:ff9b:1::/48"),  # local-use NAT64 (RFC 8215): translated by the site itself
+    ipaddress.IPv6Network("2001::/32"),  # Teredo: a tunnel to an IPv4 host we cannot judge
+)
+"""Ranges that only carry an IPv4 address in a form no public site needs: refused whatever it is."""
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a connection to ``ip`` really reaches: IPv4-mapped, NAT64 or 6to4."""
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip in NAT64_WELL_KNOWN:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.sixtofour
+
+
 def is_public(address: str) -> bool:
-    """Whether an address is on the public internet (IPv4-mapped IPv6 judged as its IPv4)."""
+    """Whether an address is on the public internet.
+
+    An IPv6 address that embeds an IPv4 one is judged as that IPv4 address (``::ffff:127.0.0.1``,
+    ``64:ff9b::7f00:1`` and ``2002:7f00:1::`` all reach loopback); the :data:`REFUSED_IPV6` ranges
+    are never public.
+    """
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in network for network in REFUSED_IPV6):
+            return False
+        ip = embedded_ipv4(ip) or ip
     return ip.is_global and not ip.is_multicast
 
 

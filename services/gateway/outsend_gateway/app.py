@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
+from outsend_gateway.browser_guard import BrowserGuard
 from outsend_gateway.context import Gateway
 from outsend_gateway.errors import install_error_handlers
 from outsend_gateway.request_guard import RequestGuard
@@ -52,5 +53,6 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         app.include_router(module.router)
     app.mount("/static", web.static, name="static")
     app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BrowserGuard, public_url=settings.public_url)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="api/health")
     return app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -24,15 +24,36 @@ RESULT_CACHE_SIZE = 8
 
 
 @dataclass
+class StreamSlots:
+    """Event streams open per user: one user's tabs or scripts cannot hold every connection."""
+
+    limit: int
+    _open: Counter[int] = field(default_factory=Counter)
+
+    def acquire(self, user_id: int) -> bool:
+        if self._open[user_id] >= self.limit:
+            return False
+        self._open[user_id] += 1
+        return True
+
+    def release(self, user_id: int) -> None:
+        self._open[user_id] -= 1
+        if self._open[user_id] <= 0:
+            del self._open[user_id]
+
+
+@dataclass
 class Gateway:
     broker: Broker
     settings: GatewaySettings
     objects: ObjectStorage = field(init=False)
+    stream_slots: StreamSlots = field(init=False)
     _workers: dict[str, tuple[float, bool]] = field(default_factory=dict)
     _results: OrderedDict[str, tuple[list[str], list[dict[str, str]]]] = field(default_factory=OrderedDict)
 
     def __post_init__(self) -> None:
         self.objects = ObjectStorage(self.broker.js)
+        self.stream_slots = StreamSlots(self.settings.max_streams_per_user)
 
     async def call(self, subject: str, request: Any, result_type: type[Result], timeout: float = 10.0) -> Result:
         return await rpc.call(self.broker.nc, subject, request, result_type, timeout=timeout)

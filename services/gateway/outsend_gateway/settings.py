@@ -16,6 +16,10 @@ class GatewaySettings:
     max_body_bytes: int
     trusted_proxies: tuple[Network, ...] = ()
     """Peers whose ``X-Forwarded-For`` is believed (``OUTSEND_TRUSTED_PROXIES``, CIDRs; none by default)."""
+    public_url: str = "http://127.0.0.1:8000"
+    """Where users open the web UI (``OUTSEND_PUBLIC_URL``): its origin may write with the session cookie."""
+    max_streams_per_user: int = 20
+    """Event streams one user may hold open at once (``OUTSEND_MAX_STREAMS_PER_USER``)."""
 
     @classmethod
     def from_env(cls) -> GatewaySettings:
@@ -27,4 +31,6 @@ class GatewaySettings:
             cookie_secure=public_url.startswith("https://") if secure == "auto" else secure in {"1", "true", "yes"},
             max_body_bytes=int(env_str("OUTSEND_MAX_BODY_BYTES", str(12 * 1024 * 1024))),
             trusted_proxies=parse_networks(env_list("OUTSEND_TRUSTED_PROXIES")),
+            public_url=public_url,
+            max_streams_per_user=int(env_str("OUTSEND_MAX_STREAMS_PER_USER", "20")),
         )

@@ -1,7 +1,8 @@
 """A DNS server for the web's hostile names: answers that point at private addresses.
 
 ``rebind.attaquant.net`` → ``127.0.0.1``, ``metadonnees.attaquant.net`` → ``169.254.169.254``,
-``v6.attaquant.net`` → ``::1``, ``mixte.attaquant.net`` → a public and a private address;
+``v6.attaquant.net`` → ``::1``, ``mixte.attaquant.net`` → a public and a private address,
+``nat64`` and ``sixtofour.attaquant.net`` → IPv6 forms of ``127.0.0.1`` (NAT64, 6to4);
 every other name is NXDOMAIN. The platform is pointed at it with ``OUTSEND_DNS_SERVERS``.
 """
 
@@ -18,6 +19,8 @@ RECORDS: dict[str, list[tuple[str, str]]] = {
     "v6.attaquant.net.": [("AAAA", "::1")],
     "mapped.attaquant.net.": [("AAAA", "::ffff:7f00:1")],
     "mixte.attaquant.net.": [("A", "8.8.8.8"), ("A", "10.0.0.7")],
+    "nat64.attaquant.net.": [("AAAA", "64:ff9b::7f00:1")],
+    "sixtofour.attaquant.net.": [("AAAA", "2002:7f00:1::1")],
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import msgspec
@@ -213,7 +214,7 @@ async def download(job_id: str, user: User, gateway: GatewayDep, format: str = Q
     columns, rows = result
     filename = state.output_filename or f"results_{state.id}.csv"
     base = filename.rsplit(".", 1)[0]
-    content, name = _render(format, columns, rows, filename, base)
+    content, name = await _render(format, columns, rows, filename, base)
     return RawResponse(
         content,
         media_type=MEDIA_TYPES[format],
@@ -221,11 +222,13 @@ async def download(job_id: str, user: User, gateway: GatewayDep, format: str = Q
     )
 
 
-def _render(format: str, columns: list[str], rows: list[dict[str, str]], filename: str, base: str) -> tuple[bytes, str]:
+async def _render(
+    format: str, columns: list[str], rows: list[dict[str, str]], filename: str, base: str
+) -> tuple[bytes, str]:
     if format == "json":
         return exports.write_json(columns, rows), f"{base}.json"
-    if format == "xlsx":
-        return exports.write_xlsx(columns, rows), f"{base}.xlsx"
+    if format == "xlsx":  # openpyxl is pure Python: seconds for a large result, off the event loop
+        return await asyncio.to_thread(exports.write_xlsx, columns, rows), f"{base}.xlsx"
     return exports.write_csv(columns, rows), filename
 
 

@@ -4,6 +4,9 @@ The stream replays the job's events from JetStream and follows new ones. Event i
 sequences, so ``Last-Event-ID`` (or ``?since=``) resumes exactly after the last event seen:
 ``log`` events are never repeated nor lost. A ``status`` event is sent every 2 seconds while
 the job runs and once at the end, followed by ``done``; the stream then closes.
+
+A user holds at most ``OUTSEND_MAX_STREAMS_PER_USER`` streams open at once (20); one more is
+refused with 429, and a slot comes back as soon as a stream ends or its client goes away.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import api as js_api
+from starlette.types import Receive, Scope, Send
 
 from outsend_contracts import errors, streams, subjects
 from outsend_contracts.auth import UserPublic
@@ -51,9 +55,28 @@ async def stream(
 ) -> StreamingResponse:
     user = await optional_user(request, _NoCookies(), gateway)
     resume_after = int(last_event_id) if last_event_id and last_event_id.isdigit() else (since or 0)
-    return StreamingResponse(
-        _events(gateway, request, user, job_id, resume_after), media_type="text/event-stream", headers=HEADERS
-    )
+    if user is None:
+        events = _events(gateway, request, user, job_id, resume_after)
+        return StreamingResponse(events, media_type="text/event-stream", headers=HEADERS)
+    slots = gateway.stream_slots
+    if not slots.acquire(user.id):
+        raise errors.DomainError(429, errors.TOO_MANY_STREAMS.format(max_streams=slots.limit))
+    events = _events(gateway, request, user, job_id, resume_after)
+    return _HeldStream(events, release=lambda: slots.release(user.id))
+
+
+class _HeldStream(StreamingResponse):
+    """A stream that gives its user's slot back however it ends: done, disconnected or failed."""
+
+    def __init__(self, events: AsyncIterator[str], release: Callable[[], None]) -> None:
+        super().__init__(events, media_type="text/event-stream", headers=HEADERS)
+        self._release = release
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._release()
 
 
 class _NoCookies:

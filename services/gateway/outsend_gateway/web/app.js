@@ -118,6 +118,15 @@ async function verifyPage() {
   }
 }
 
+// A route parameter ends up in an API path: only a well-formed id may, encoded — otherwise
+// ``#/jobs/../pipelines/<id>`` would make this page read and cancel another resource.
+const JOB_ID = /^j_[0-9A-HJKMNP-TV-Z]{26}$/;
+const jobPath = (id, rest = "") => `/api/jobs/${encodeURIComponent(id)}${rest}`;
+
+function notFoundPage(title) {
+  render(h("div", { class: "card" }, h("h1", {}, title), h("a", { href: "#/jobs" }, "Retour à mes jobs")));
+}
+
 const statusBadge = (status) => h("span", { class: `status ${status}` }, status);
 
 async function jobsPage() {
@@ -177,8 +186,8 @@ function jobBody(values) {
 }
 
 async function jobPage(id) {
-  const job = await api("GET", `/api/jobs/${id}`);
-  const bar = h("div", { style: "width:0%" });
+  const job = await api("GET", jobPath(id));
+  const bar = h("div");  // its width is set through the CSSOM: the CSP refuses style attributes
   const counters = h("p", { class: "muted" });
   const badge = h("span");
   const log = h("div", { class: "log" });
@@ -195,7 +204,7 @@ async function jobPage(id) {
     counters.textContent = `${state.processed_points} / ${state.grid_points_count} traités · ${state.results_count} résultats · ${state.error_count} erreurs` +
       (state.eta_seconds ? ` · encore ~${state.eta_seconds} s` : "");
     if (downloads.childElementCount === 0 && state.download_available) {  // built once: links stay put while clicked
-      downloads.replaceChildren(...["csv", "json", "xlsx"].map((f) => h("a", { href: `/api/jobs/${id}/download?format=${f}` }, `Télécharger ${f.toUpperCase()}`)));
+      downloads.replaceChildren(...["csv", "json", "xlsx"].map((f) => h("a", { href: jobPath(id, `/download?format=${f}`) }, `Télécharger ${f.toUpperCase()}`)));
     } else if (!state.download_available) downloads.replaceChildren();
   };
   render(h("div", { class: "card" },
@@ -203,18 +212,18 @@ async function jobPage(id) {
     notice, failure,
     h("div", { class: "progress" }, bar), counters, downloads,
     h("p", { class: "row" },
-      h("button", { class: "secondary", onclick: async () => { await api("POST", `/api/jobs/${id}/cancel`).catch((e) => alert(e.message)); } }, "Annuler"),
-      h("button", { class: "danger", onclick: async () => { try { await api("DELETE", `/api/jobs/${id}`); go("#/jobs"); } catch (e) { alert(e.message); } } }, "Supprimer"))),
+      h("button", { class: "secondary", onclick: async () => { await api("POST", jobPath(id, "/cancel")).catch((e) => alert(e.message)); } }, "Annuler"),
+      h("button", { class: "danger", onclick: async () => { try { await api("DELETE", jobPath(id)); go("#/jobs"); } catch (e) { alert(e.message); } } }, "Supprimer"))),
     h("div", { class: "card" }, h("h2", {}, "Journal"), log),
     h("div", { class: "card" }, h("h2", {}, "Aperçu des résultats"), preview));
   update(job);
-  const stream = follow(`/api/jobs/${id}/stream`);
+  const stream = follow(jobPath(id, "/stream"));
   stream.addEventListener("status", (event) => update(JSON.parse(event.data)));
   stream.addEventListener("log", (event) => {
     const line = JSON.parse(event.data);
     log.append(h("div", { class: line.level === "error" ? "error" : "" }, `${line.timestamp} ${line.message}`));
   });
-  stream.addEventListener("done", async () => { stream.close(); const final = await api("GET", `/api/jobs/${id}`); update(final); showItems(id, final, preview); });
+  stream.addEventListener("done", async () => { stream.close(); const final = await api("GET", jobPath(id)); update(final); showItems(id, final, preview); });
   stream.addEventListener("error", () => stream.close());
   if (job.status === "done") showItems(id, job, preview);
 }
@@ -222,7 +231,7 @@ async function jobPage(id) {
 async function showItems(id, job, target) {
   if (job.status !== "done") return;
   try {
-    const page = await api("GET", `/api/jobs/${id}/items?limit=50`);
+    const page = await api("GET", jobPath(id, "/items?limit=50"));
     const columns = [...new Set(page.items.flatMap((row) => Object.keys(row)))];
     target.replaceChildren(h("p", { class: "muted" }, `${page.count} lignes (50 premières)`),
       h("table", {}, h("tr", {}, columns.map((c) => h("th", {}, c))), page.items.map((row) => h("tr", {}, columns.map((c) => h("td", {}, row[c]))))));
@@ -242,9 +251,13 @@ async function route() {
   if (hash === "#/signup") return signupPage();
   if (hash === "#/login") return loginPage();
   if (hash === "#/new") return newJobPage();
-  if (hash.startsWith("#/jobs/")) return jobPage(hash.slice(7));
+  if (hash.startsWith("#/jobs/")) {
+    const id = hash.slice(7);
+    return JOB_ID.test(id) ? jobPage(id) : notFoundPage("Job introuvable");
+  }
   return jobsPage();
 }
 
-window.addEventListener("hashchange", route);
-route().catch((failure) => render(h("p", { class: "error" }, failure.message)));
+const show = () => route().catch((failure) => render(h("p", { class: "error" }, failure.message)));
+window.addEventListener("hashchange", show);
+show();
