@@ -128,6 +128,8 @@ PIPELINE_NOT_MODIFIABLE: Final = (
 PIPELINE_NOT_DELETABLE: Final = "La suppression des pipelines n'est pas encore disponible"
 PIPELINE_NO_RUN: Final = "Un pipeline démarre à sa création : pour le relancer, recrée-le avec POST /api/pipelines"
 FILTER_RULES_INVALID: Final = "Règles de filtre inapplicables : {reason}"
+FILTER_PATTERN_INVALID: Final = "Expression régulière invalide : {reason}"
+FILTER_PATTERN_TOO_LONG: Final = "Expression régulière trop longue : {length} caractères (max {limit})"
 RESULT_UNREADABLE: Final = "Le fichier de résultat n'a pas pu être lu"
 
 # --- reading websites (the per-row ``fetch_error`` column) -----------------------------------
