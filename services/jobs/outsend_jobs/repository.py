@@ -83,6 +83,23 @@ class JobRepository:
         )
         return [state for row in rows if (state := _from_row(row)) is not None]
 
+    async def last_started(self, user_ids: list[int]) -> dict[tuple[str, int], datetime]:
+        """When each of these accounts last had a job started, per lane (round-robin admission)."""
+        rows = await self._pool.fetch(
+            """
+            SELECT lane, user_id, max((state->>'started_at')::timestamptz) AS started_at FROM jobs
+            WHERE user_id = ANY($1::bigint[]) AND state->>'started_at' IS NOT NULL GROUP BY lane, user_id
+            """,
+            user_ids,
+        )
+        return {(row["lane"], row["user_id"]): row["started_at"] for row in rows}
+
+    async def count_for_user(self, user_id: int, status: JobStatus) -> int:
+        count: int = await self._pool.fetchval(
+            "SELECT count(*) FROM jobs WHERE user_id = $1 AND status = $2", user_id, status.value
+        )
+        return count
+
     async def expired_before(self, moment: datetime) -> list[JobState]:
         rows = await self._pool.fetch(
             "SELECT state FROM jobs WHERE expires_at < $1 AND status IN ('done', 'failed', 'cancelled')",
