@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from outsend_contracts.jobs import events as ev
 from outsend_contracts.jobs.state import JobState, JobStatus
 
 
@@ -53,6 +54,17 @@ class JobRepository:
         )
 
     @staticmethod
+    async def charge(connection: asyncpg.Connection, event: ev.JobCreated) -> None:
+        """Record the EF a new job costs its account; replaying the event records it once."""
+        await connection.execute(
+            "INSERT INTO ef_charges (job_id, user_id, charged_at, ef) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            event.job_id,
+            event.user_id,
+            event.at,
+            event.ef_cost,
+        )
+
+    @staticmethod
     async def remove(connection: asyncpg.Connection, job_id: str) -> None:
         await connection.execute("DELETE FROM jobs WHERE id = $1", job_id)
 
@@ -93,6 +105,22 @@ class JobRepository:
             user_ids,
         )
         return {(row["lane"], row["user_id"]): row["started_at"] for row in rows}
+
+    async def ef_charged_since(self, user_id: int, moment: datetime) -> float:
+        total: float = await self._pool.fetchval(
+            "SELECT coalesce(sum(ef), 0) FROM ef_charges WHERE user_id = $1 AND charged_at >= $2", user_id, moment
+        )
+        return total
+
+    async def forget_charges(self, user_id: int) -> None:
+        await self._pool.execute("DELETE FROM ef_charges WHERE user_id = $1", user_id)
+
+    async def stored_files(self, user_id: int) -> list[tuple[str, str | None]]:
+        """``(job id, input object)`` of the account's jobs: the files they may still hold."""
+        rows = await self._pool.fetch(
+            "SELECT id, state->>'input_object' AS input FROM jobs WHERE user_id = $1", user_id
+        )
+        return [(row["id"], row["input"]) for row in rows]
 
     async def count_for_user(self, user_id: int, status: JobStatus) -> int:
         count: int = await self._pool.fetchval(
