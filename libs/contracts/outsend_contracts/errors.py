@@ -83,6 +83,17 @@ DEEP_REQUIRES_NORMAL: Final = (
     "(source_job_id d'un job emails en mode normal)"
 )
 QUOTA_EXCEEDED: Final = "Quota dépassé : {cost:.3f} EF demandés, maximum {limit:.1f} EF par job"
+TOO_MANY_QUEUED_JOBS: Final = (
+    "Trop de jobs en attente : {limit} maximum par compte. "
+    "Attends qu'ils démarrent ou annule-en avant d'en créer d'autres"
+)
+EF_MONTHLY_QUOTA_EXCEEDED: Final = (
+    "Quota mensuel dépassé : {used:g} EF consommés ce mois-ci, {cost:g} EF demandés, maximum {quota:g} EF par mois"
+)
+STORAGE_QUOTA_EXCEEDED: Final = (
+    "Espace de stockage plein : {used_mb:.1f} Mo utilisés sur {quota_mb:.1f} Mo. "
+    "Supprime des jobs terminés pour libérer de la place"
+)
 SOURCE_JOB_NOT_DONE: Final = "Le job source n'est pas terminé"
 SOURCE_JOB_NO_OUTPUT: Final = "Le job source n'a pas de résultat réutilisable"
 JOB_ALREADY_TERMINAL: Final = "Job déjà terminé"
@@ -154,6 +165,8 @@ PIPELINE_NOT_MODIFIABLE: Final = (
 PIPELINE_NOT_DELETABLE: Final = "La suppression des pipelines n'est pas encore disponible"
 PIPELINE_NO_RUN: Final = "Un pipeline démarre à sa création : pour le relancer, recrée-le avec POST /api/pipelines"
 FILTER_RULES_INVALID: Final = "Règles de filtre inapplicables : {reason}"
+FILTER_PATTERN_INVALID: Final = "Expression régulière invalide : {reason}"
+FILTER_PATTERN_TOO_LONG: Final = "Expression régulière trop longue : {length} caractères (max {limit})"
 RESULT_UNREADABLE: Final = "Le fichier de résultat n'a pas pu être lu"
 
 # --- reading websites (the per-row ``fetch_error`` column) -----------------------------------

@@ -108,6 +108,7 @@ def health(service: str) -> str:
 
 JOBS_GET: Final = "svc.jobs.get"
 JOBS_LIST: Final = "svc.jobs.list"
+JOBS_USAGE: Final = "svc.jobs.usage"
 JOBS_ESTIMATE: Final = "svc.jobs.estimate"
 
 PIPELINES_GET: Final = "svc.coordinator.get"

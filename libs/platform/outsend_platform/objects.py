@@ -29,6 +29,14 @@ class ObjectStorage:
         except (ObjectNotFoundError, NotFoundError):
             pass
 
+    async def sizes(self, bucket: str) -> dict[str, int]:
+        """Bytes of every object in the bucket, by name."""
+        store = await self._js.object_store(bucket)
+        try:
+            return {info.name: info.size or 0 for info in await store.list() if not info.deleted}
+        except NotFoundError:
+            return {}
+
     async def names(self, bucket: str) -> list[str]:
         store = await self._js.object_store(bucket)
         try:

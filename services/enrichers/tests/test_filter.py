@@ -77,3 +77,16 @@ def test_a_rule_on_a_missing_column_is_reported_not_applied() -> None:
     rows, report = apply_filter(Table(["nom"], [{"nom": "x"}]), {"rating_min": 4})
     assert rows == [{"nom": "x"}]
     assert report.skipped_rules and "note" in report.skipped_rules[0]
+
+
+def test_regex_rules_match_case_insensitively_without_backtracking() -> None:
+    table = Table(["nom"], [{"nom": "a" * 40 + "!"}, {"nom": "AAA"}, {"nom": "Cabinet"}])
+    rows, _ = apply_filter(table, {"rules": {"conditions": [{"column": "nom", "op": "regex", "value": "^(a+)+$"}]}})
+    assert rows == [{"nom": "AAA"}]
+
+
+def test_regex_rules_the_engine_cannot_run_are_refused_in_french() -> None:
+    with pytest.raises(FilterRuleError, match="Expression régulière invalide"):
+        kept({"rules": {"conditions": [{"column": "nom", "op": "regex", "value": "(?=a)"}]}})
+    with pytest.raises(FilterRuleError, match=r"trop longue : 201 caractères \(max 200\)"):
+        kept({"rules": {"conditions": [{"column": "nom", "op": "regex", "value": "a" * 201}]}})

@@ -13,6 +13,7 @@ from outsend_contracts.jobs import events as ev
 from outsend_contracts.jobs.state import JobState, JobStatus
 from outsend_contracts.resultfile import result_object
 from outsend_jobs.queue import JobQueue
+from outsend_jobs.quotas import AccountQuotas
 from outsend_jobs.repository import JobRepository
 from outsend_jobs.settings import JobsSettings
 from outsend_jobs.writer import JobWriter
@@ -34,8 +35,10 @@ class JobLifecycle:
         objects: ObjectStorage,
         settings: JobsSettings,
         js: JetStreamContext,
+        quotas: AccountQuotas,
     ) -> None:
         self._js = js
+        self._quotas = quotas
         self._writer = writer
         self._repository = repository
         self._queue = queue
@@ -65,6 +68,15 @@ class JobLifecycle:
         ef_cost = command.ef_cost if spec.slug == "scrap" else spec.ef_cost(items_count, command.params)
         if ef_cost > registry.MAX_EF_PER_JOB:
             raise errors.DomainError(400, errors.QUOTA_EXCEEDED.format(cost=ef_cost, limit=registry.MAX_EF_PER_JOB))
+        async with self._quotas.room_for(command, ef_cost):
+            state = await self._record(command, spec, items_count, ef_cost)
+        await self._queue.dispatch_ready_jobs()
+        return await self._repository.get(state.id) or state
+
+    async def _record(
+        self, command: cmd.CreateJob, spec: registry.ModuleSpec, items_count: int, ef_cost: float
+    ) -> JobState:
+        assert spec.lane is not None
         event = ev.JobCreated(
             at=utc_now(),
             job_id=command.job_id,
@@ -83,9 +95,7 @@ class JobLifecycle:
             retention_seconds=self._settings.retention_seconds,
             trace_context=inject_headers(),
         )
-        state = await self._writer.create(event)
-        await self._queue.dispatch_ready_jobs()
-        return await self._repository.get(state.id) or state
+        return await self._writer.create(event)
 
     async def _check_source(self, command: cmd.CreateJob, spec: registry.ModuleSpec) -> JobState:
         assert command.source_job_id is not None
@@ -165,6 +175,7 @@ class JobLifecycle:
             state = await self._writer.decide(job_id, _force_end)
             state = await self._writer.decide(job_id, lambda _: ev.JobDeleted(at=utc_now()))
             await self.erase(state)
+        await self._repository.forget_charges(command.user_id)
         return {"ok": True}
 
     async def _owned(self, job_id: str, user_id: int | None, *, latest: bool = False) -> JobState:

@@ -7,14 +7,17 @@ import sys
 from collections.abc import Coroutine
 from typing import Any
 
+import asyncpg
 from nats.aio.msg import Msg
 
 from outsend_contracts import subjects
 from outsend_contracts.jobs import commands as cmd
+from outsend_contracts.jobs.usage import GetUsage
 from outsend_contracts.projections import ParkedEventsRequest, parked_events_subject
 from outsend_jobs.lifecycle import JobLifecycle
 from outsend_jobs.projection import JobProjection
 from outsend_jobs.queue import JobQueue
+from outsend_jobs.quotas import COMMAND_HANDLERS, AccountQuotas
 from outsend_jobs.repository import JobRepository
 from outsend_jobs.retention import RetentionSweeper
 from outsend_jobs.settings import JobsSettings
@@ -44,7 +47,9 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     await runtime.rpc.route(parked_events_subject("jobs"), ParkedEventsRequest, lambda _: projector.parked())
     writer = JobWriter(store, projector, repository)
     queue = JobQueue(js, runtime.db, repository, writer)
-    lifecycle = JobLifecycle(writer, repository, queue, store, objects, settings, js)
+    locks = await db.create_pool(runtime.settings.database_url, SCHEMA, min_size=0, max_size=COMMAND_HANDLERS)
+    quotas = AccountQuotas(locks, repository, objects, settings)
+    lifecycle = JobLifecycle(writer, repository, queue, store, objects, settings, js, quotas)
     sweeper = RetentionSweeper(repository, writer, objects, settings)
 
     commands = CommandRouter(nc, js, "jobs")
@@ -55,6 +60,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     commands.route(subjects.CMD_JOBS_PURGE_USER, cmd.PurgeUserJobs, lifecycle.purge_user)
     await runtime.rpc.route(subjects.JOBS_GET, cmd.GetJob, lifecycle.get)
     await runtime.rpc.route(subjects.JOBS_LIST, cmd.ListJobs, lifecycle.list)
+    await runtime.rpc.route(subjects.JOBS_USAGE, GetUsage, quotas.usage)
 
     async def slot_freed(message: Msg) -> None:
         aggregate = subjects.job_events(subjects.job_id_from_subject(message.subject))
@@ -79,11 +85,17 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     return [
         serve_account_erasure(runtime, erase_user),
         projector.run(runtime.stop),
-        commands.run(runtime.stop),
+        commands.run(runtime.stop, concurrency=COMMAND_HANDLERS),
         queue.run(runtime.stop),
         sweeper.run(runtime.stop),
         recover(),
+        _close_on_stop(runtime.stop, locks),
     ]
+
+
+async def _close_on_stop(stop: asyncio.Event, pool: asyncpg.Pool) -> None:
+    await stop.wait()
+    await pool.close()
 
 
 def _in_task(handler: Any) -> Any:

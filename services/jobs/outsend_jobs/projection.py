@@ -18,6 +18,7 @@ class JobProjection:
         event = ev.decode_event(data)
         if isinstance(event, ev.JobCreated):
             await JobRepository.save(connection, JobState.created(event, seq))
+            await JobRepository.charge(connection, event)
             return
         state = await JobRepository.load_for_update(connection, subjects.job_id_from_subject(subject))
         if state is None:

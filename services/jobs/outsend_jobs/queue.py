@@ -1,4 +1,4 @@
-"""The FIFO queue: admitting pending jobs into lanes and dispatching their work."""
+"""The queue: admitting pending jobs into lanes, round-robin across accounts, and dispatching their work."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ class JobQueue:
                 await asyncio.sleep(1.0)
 
     async def dispatch_ready_jobs(self) -> None:
-        """Start every pending job that has room, oldest first.
+        """Start every pending job that has room, round-robin across accounts, oldest first within one.
 
         One dispatcher at a time across replicas (a Postgres advisory lock); the ``started``
         append is conditional on the job's version, so a job cancelled meanwhile is not started.
@@ -70,7 +70,8 @@ class JobQueue:
         if not pending:
             return
         running = await self._repository.with_status(JobStatus.RUNNING)
-        for slot in select_admissions(_slots(pending), _slots(running)):
+        last_started = await self._repository.last_started(sorted({state.user_id for state in pending}))
+        for slot in select_admissions(_slots(pending), _slots(running), last_started=last_started):
             state = await self._writer.decide(slot.job_id, _start)
             if state.status is JobStatus.RUNNING:
                 await self.send_work(state)

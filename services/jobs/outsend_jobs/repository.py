@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from outsend_contracts.jobs import events as ev
 from outsend_contracts.jobs.state import JobState, JobStatus
 
 
@@ -53,6 +54,17 @@ class JobRepository:
         )
 
     @staticmethod
+    async def charge(connection: asyncpg.Connection, event: ev.JobCreated) -> None:
+        """Record the EF a new job costs its account; replaying the event records it once."""
+        await connection.execute(
+            "INSERT INTO ef_charges (job_id, user_id, charged_at, ef) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            event.job_id,
+            event.user_id,
+            event.at,
+            event.ef_cost,
+        )
+
+    @staticmethod
     async def remove(connection: asyncpg.Connection, job_id: str) -> None:
         await connection.execute("DELETE FROM jobs WHERE id = $1", job_id)
 
@@ -82,6 +94,39 @@ class JobRepository:
             [status.value for status in statuses],
         )
         return [state for row in rows if (state := _from_row(row)) is not None]
+
+    async def last_started(self, user_ids: list[int]) -> dict[tuple[str, int], datetime]:
+        """When each of these accounts last had a job started, per lane (round-robin admission)."""
+        rows = await self._pool.fetch(
+            """
+            SELECT lane, user_id, max((state->>'started_at')::timestamptz) AS started_at FROM jobs
+            WHERE user_id = ANY($1::bigint[]) AND state->>'started_at' IS NOT NULL GROUP BY lane, user_id
+            """,
+            user_ids,
+        )
+        return {(row["lane"], row["user_id"]): row["started_at"] for row in rows}
+
+    async def ef_charged_since(self, user_id: int, moment: datetime) -> float:
+        total: float = await self._pool.fetchval(
+            "SELECT coalesce(sum(ef), 0) FROM ef_charges WHERE user_id = $1 AND charged_at >= $2", user_id, moment
+        )
+        return total
+
+    async def forget_charges(self, user_id: int) -> None:
+        await self._pool.execute("DELETE FROM ef_charges WHERE user_id = $1", user_id)
+
+    async def stored_files(self, user_id: int) -> list[tuple[str, str | None]]:
+        """``(job id, input object)`` of the account's jobs: the files they may still hold."""
+        rows = await self._pool.fetch(
+            "SELECT id, state->>'input_object' AS input FROM jobs WHERE user_id = $1", user_id
+        )
+        return [(row["id"], row["input"]) for row in rows]
+
+    async def count_for_user(self, user_id: int, status: JobStatus) -> int:
+        count: int = await self._pool.fetchval(
+            "SELECT count(*) FROM jobs WHERE user_id = $1 AND status = $2", user_id, status.value
+        )
+        return count
 
     async def expired_before(self, moment: datetime) -> list[JobState]:
         rows = await self._pool.fetch(

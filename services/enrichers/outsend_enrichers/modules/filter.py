@@ -8,7 +8,6 @@ same :func:`apply_filter` serves jobs and the pipeline editor's preview.
 from __future__ import annotations
 
 import random
-import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import Any
 
 import phonenumbers
 
+from outsend_contracts import filter_patterns
 from outsend_contracts.aggregators import is_aggregator_url
 from outsend_contracts.aliases import canonical_name
 from outsend_enrichers.mailboxes import addresses, is_disposable, is_personal
@@ -259,9 +259,9 @@ def _as_list(expected: Any) -> list[str]:
 
 def _regex(actual: str, expected: Any) -> bool:
     try:
-        return re.search(str(expected), actual, re.IGNORECASE) is not None
-    except re.error as error:
-        raise FilterRuleError(f"Expression régulière invalide : {error}") from error
+        return filter_patterns.matches(str(expected), actual)
+    except filter_patterns.PatternError as error:
+        raise FilterRuleError(str(error)) from error
 
 
 _OPERATORS: dict[str, Callable[[str, Any], bool]] = {

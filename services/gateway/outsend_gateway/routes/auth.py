@@ -25,6 +25,7 @@ from outsend_contracts.auth import (
     UserRequest,
     password_acceptable,
 )
+from outsend_contracts.jobs.usage import AccountUsage, GetUsage
 from outsend_gateway.account_export import export_archive
 from outsend_gateway.security import (
     COOKIE,
@@ -117,8 +118,10 @@ async def logout(request: Request, response: Response, gateway: GatewayDep) -> d
 
 
 @router.get("/me")
-async def me(user: User) -> dict[str, Any]:
-    return msgspec.to_builtins(user)  # type: ignore[no-any-return]
+async def me(user: User, gateway: GatewayDep) -> dict[str, Any]:
+    """The user, with what the account uses of its per-account limits (``usage``, additive)."""
+    usage = await gateway.call(subjects.JOBS_USAGE, GetUsage(user_id=user.id), AccountUsage)
+    return {**msgspec.to_builtins(user), "usage": msgspec.to_builtins(usage)}
 
 
 @router.post("/password/reset-request")
