@@ -75,8 +75,11 @@ class ServedModules:
     async def current(self) -> frozenset[str]:
         async with self._lock:  # one listing for the requests that arrive while it runs
             if time.monotonic() - self._read_at >= self._cache_seconds:
-                self._served = await self._read()
-                self._read_at = time.monotonic()
+                self._read_at = time.monotonic()  # a failed listing is not retried by every request either
+                try:
+                    self._served = await self._read()
+                except Exception as error:  # the broker restarting: the last set read, until it is back
+                    log.warning("workers.listing_failed", error=repr(error))
             return self._served
 
     async def _read(self) -> frozenset[str]:
