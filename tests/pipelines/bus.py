@@ -18,14 +18,14 @@ def _nats_url(platform: LocalPlatform) -> str:
 
 
 def announced_modules(platform: LocalPlatform) -> set[str]:
-    """Modules some worker runs now (the slugs in the ``workers`` key/value bucket)."""
+    """Modules some worker runs now (the slugs of the keys in the ``workers`` key/value bucket)."""
 
     async def read() -> set[str]:
         nc = await nats.connect(_nats_url(platform))
         try:
             kv = await nc.jetstream().key_value(subjects.KV_WORKERS)
             try:
-                return set(await kv.keys())
+                return {subjects.served_slug(key) for key in await kv.keys()}
             except NoKeysError:
                 return set()
         finally:

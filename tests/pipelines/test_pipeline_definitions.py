@@ -190,12 +190,13 @@ HAND_WRITTEN: dict[str, Any] = {
         },
         {"id": 2, "type": "emails"},
         {"id": 3, "type": "filter", "config": {"require_email": "true"}},
-        {"id": 4, "type": "verify", "x": 900, "y": 40},
+        {"id": 4, "type": "socials", "x": 900, "y": 40},
         {"id": 5, "type": "sort", "config": {"sort_by": "email_quality", "top_n": None}},
     ],
     "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}, {"from": 3, "to": 4}, {"id": "x", "from": 3, "to": 5}],
 }
-"""What a person or an assistant writes: numeric ids, no edge ids, no coordinates, a stray field."""
+"""What a person or an assistant writes: numeric ids, no edge ids, no coordinates, a stray field.
+Every node's module has a worker: validation refuses the others (see test_module_availability)."""
 
 
 class TestNormalisation:
@@ -226,7 +227,7 @@ class TestNormalisation:
         assert answer["summary"] == {
             "n_nodes": 5,
             "n_edges": 4,
-            "types": ["scrap", "emails", "filter", "verify", "sort"],
+            "types": ["scrap", "emails", "filter", "socials", "sort"],
         }
 
     def test_the_envelope_is_accepted_and_its_normal_form_validates_unchanged(self, author: Api) -> None:

@@ -31,6 +31,9 @@ def test_signup_verify_import_filter_download_in_the_browser(platform: LocalPlat
         page.get_by_text("Adresse confirmée").wait_for()
 
         page.goto("/#/new")
+        # techstack is declared but no worker serves it: listed, greyed out, not launchable
+        expect(page.locator("select[name=module] option[value=techstack]")).to_be_disabled()
+        expect(page.locator("main")).to_contain_text("Indisponibles pour le moment")
         page.select_option("select[name=module]", "import")
         page.fill("#text", CSV)
         page.click("button[type=submit]")

@@ -7,7 +7,7 @@ Adding a module = one :class:`ModuleSpec` here + one module file in a worker ser
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -632,24 +632,41 @@ def feature_vote_ids() -> tuple[str, ...]:
     return (*(spec.slug for spec in modules_in(Stage.COMING_SOON)), *LEGACY_FEATURE_IDS)
 
 
-def registry_document() -> dict[str, object]:
-    """``GET /api/modules-registry``: the bucket form (ruling 5) plus a ``modules`` array."""
-    active = modules_in(Stage.ACTIVE)
+def live_stage(spec: ModuleSpec, served: Collection[str]) -> Stage:
+    """The declared stage with availability laid over it: an active module that no running
+    worker serves is shown, and refused, as unavailable until a worker announces it again."""
+    if spec.stage is Stage.ACTIVE and spec.slug not in served:
+        return Stage.ALPHA_UNAVAILABLE
+    return spec.stage
+
+
+def registry_document(served: Collection[str]) -> dict[str, object]:
+    """``GET /api/modules-registry``: the bucket form (ruling 5) plus a ``modules`` array.
+
+    ``served`` holds the slugs some running worker serves now (the ``workers`` bucket).
+    """
+    specs = sorted(REGISTRY.values(), key=lambda spec: spec.slug)
+    stages = {spec.slug: live_stage(spec, served) for spec in specs}
+
+    def slugs(stage: Stage) -> list[str]:
+        return [spec.slug for spec in specs if stages[spec.slug] is stage]
+
+    active = [spec for spec in specs if stages[spec.slug] is Stage.ACTIVE]
     return {
-        "active": [spec.slug for spec in active],
+        "active": slugs(Stage.ACTIVE),
         "multi_proxy": [spec.slug for spec in active if spec.lane is Lane.MULTI_PROXY],
         "parallel": [spec.slug for spec in active if spec.lane is Lane.PARALLEL],
-        "on_demand": [spec.slug for spec in modules_in(Stage.ON_DEMAND)],
-        "meta": [spec.slug for spec in modules_in(Stage.META)],
-        "coming_soon": [spec.slug for spec in modules_in(Stage.COMING_SOON)],
-        "alpha_unavailable": [spec.slug for spec in modules_in(Stage.ALPHA_UNAVAILABLE)],
+        "on_demand": slugs(Stage.ON_DEMAND),
+        "meta": slugs(Stage.META),
+        "coming_soon": slugs(Stage.COMING_SOON),
+        "alpha_unavailable": slugs(Stage.ALPHA_UNAVAILABLE),
         "feature_pages": {spec.slug: spec.feature_page for spec in active},
-        "modules": [registry_entry(spec) for spec in sorted(REGISTRY.values(), key=lambda spec: spec.slug)],
+        "modules": [registry_entry(spec, stages[spec.slug]) for spec in specs],
     }
 
 
-def registry_entry(spec: ModuleSpec) -> dict[str, object]:
-    """One module as the module-registry concept page describes it."""
+def registry_entry(spec: ModuleSpec, stage: Stage) -> dict[str, object]:
+    """One module as the module-registry concept page describes it, at its live ``stage``."""
     return {
         "slug": spec.slug,
         "category": spec.category.value,
@@ -661,9 +678,9 @@ def registry_entry(spec: ModuleSpec) -> dict[str, object]:
         "produces_columns": list(spec.produces),
         "lane": spec.lane.value if spec.lane else None,
         "pipelinable": spec.pipelinable,
-        "is_on_demand": spec.stage is Stage.ON_DEMAND,
-        "coming_soon": spec.stage is Stage.COMING_SOON,
-        "alpha_unavailable": spec.stage is Stage.ALPHA_UNAVAILABLE,
+        "is_on_demand": stage is Stage.ON_DEMAND,
+        "coming_soon": stage is Stage.COMING_SOON,
+        "alpha_unavailable": stage is Stage.ALPHA_UNAVAILABLE,
         "deprecated_at": spec.deprecated_at,
         "api_endpoint": spec.api_endpoint,
     }

@@ -55,7 +55,11 @@ ALL_STREAMS = (COMMANDS, EVENTS, WORK)
 RESULTS_STORE = ObjectStoreSpec(bucket=subjects.OBJ_RESULTS, ttl_seconds=None)
 """Result files; retention (7 days after the terminal state) is enforced by the jobs service."""
 INPUTS_STORE = ObjectStoreSpec(bucket=subjects.OBJ_INPUTS, ttl_seconds=None)
-WORKERS_KV = KeyValueSpec(bucket=subjects.KV_WORKERS)
+WORKER_TTL_SECONDS = 15.0
+"""A worker that has not renewed its ``workers`` keys for this long no longer serves its modules."""
+WORKER_HEARTBEAT_SECONDS = WORKER_TTL_SECONDS / 3
+"""How often a worker renews its keys: two heartbeats can be missed before they expire."""
+WORKERS_KV = KeyValueSpec(bucket=subjects.KV_WORKERS, ttl_seconds=WORKER_TTL_SECONDS)
 
 ALL_OBJECT_STORES = (RESULTS_STORE, INPUTS_STORE)
 ALL_KEY_VALUES = (WORKERS_KV,)

@@ -158,7 +158,20 @@ def account_export(service: str) -> str:
 
 # --- key/value buckets and object stores --------------------------------------------------
 KV_WORKERS: Final = "workers"
-"""Key ``<module slug>`` → the service that runs it; written by workers at start-up."""
+"""Key ``<module slug>.<worker instance>`` → the service that runs it; kept alive by the worker's
+heartbeat, gone when the worker stops or misses heartbeats for the bucket's TTL."""
+
+
+def worker_key(slug: str, instance: str) -> str:
+    """The ``workers`` key by which one worker instance says it serves a module."""
+    return f"{slug}.{instance}"
+
+
+def served_slug(worker_key: str) -> str:
+    """The module a ``workers`` key is about (module slugs hold no dot)."""
+    return worker_key.split(".", 1)[0]
+
+
 OBJ_INPUTS: Final = "job-inputs"
 """Items submitted with a job (``<job_id>.json``)."""
 OBJ_RESULTS: Final = "job-results"

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from outsend_contracts.registry import REGISTRY, Lane, Stage, by_endpoint_slug, feature_vote_ids, registry_document
+from outsend_contracts.registry import (
+    REGISTRY,
+    Lane,
+    Stage,
+    by_endpoint_slug,
+    feature_vote_ids,
+    live_stage,
+    registry_document,
+)
 
 DOCUMENTED_ACTIVE = {
     "ads_intelligence", "brand_assets", "dead_check", "delivery_check", "emails", "filter", "import",
@@ -15,8 +23,11 @@ DOCUMENTED_MULTI_PROXY = {
 }  # fmt: skip
 
 
+EVERY_ACTIVE = frozenset(spec.slug for spec in REGISTRY.values() if spec.stage is Stage.ACTIVE)
+
+
 def test_the_bucket_form_matches_the_registry_page_plus_phone_info() -> None:
-    document = registry_document()
+    document = registry_document(EVERY_ACTIVE)
     assert set(document["active"]) == DOCUMENTED_ACTIVE | {"phone_info"}  # ruling 14
     assert set(document["multi_proxy"]) == DOCUMENTED_MULTI_PROXY
     assert set(document["parallel"]) == set(document["active"]) - DOCUMENTED_MULTI_PROXY
@@ -29,7 +40,7 @@ def test_the_bucket_form_matches_the_registry_page_plus_phone_info() -> None:
 
 def test_every_module_is_exactly_one_stage_and_only_launchable_ones_have_an_endpoint() -> None:
     for spec in REGISTRY.values():
-        entry = next(entry for entry in registry_document()["modules"] if entry["slug"] == spec.slug)  # type: ignore[index, union-attr]
+        entry = next(entry for entry in registry_document(EVERY_ACTIVE)["modules"] if entry["slug"] == spec.slug)  # type: ignore[index, union-attr]
         flags = [entry["is_on_demand"], entry["coming_soon"], entry["alpha_unavailable"]]
         assert sum(flags) <= 1
         if spec.stage in (Stage.ACTIVE, Stage.ALPHA_UNAVAILABLE):
@@ -37,6 +48,15 @@ def test_every_module_is_exactly_one_stage_and_only_launchable_ones_have_an_endp
             assert spec.lane in (Lane.MULTI_PROXY, Lane.PARALLEL)
         else:
             assert entry["api_endpoint"] is None
+
+
+def test_an_active_module_no_worker_serves_is_listed_unavailable_with_its_endpoint() -> None:
+    document = registry_document(EVERY_ACTIVE - {"techstack"})
+    assert "techstack" not in document["active"] and "techstack" not in document["multi_proxy"]
+    assert document["alpha_unavailable"] == ["finance", "techstack"]
+    entry = next(entry for entry in document["modules"] if entry["slug"] == "techstack")  # type: ignore[union-attr]
+    assert entry["alpha_unavailable"] is True and entry["api_endpoint"] == "/api/jobs/techstack"
+    assert live_stage(REGISTRY["linkedin"], frozenset()) is Stage.COMING_SOON  # stubs keep their stage
 
 
 def test_typed_endpoints_use_hyphens_and_find_their_module() -> None:

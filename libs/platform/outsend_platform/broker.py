@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import dataclass
 
 import nats
@@ -102,8 +103,18 @@ async def _ensure_key_value(js: JetStreamContext, spec: streams.KeyValueSpec) ->
         config = js_api.KeyValueConfig(bucket=spec.bucket, ttl=spec.ttl_seconds, history=spec.history)
         try:
             await js.create_key_value(config)
+            return
         except Exception:
             await js.key_value(spec.bucket)
+    await _apply_key_value_ttl(js, spec)
+
+
+async def _apply_key_value_ttl(js: JetStreamContext, spec: streams.KeyValueSpec) -> None:
+    """A bucket created before its TTL was declared keeps none: set it on its stream."""
+    config = (await js.stream_info(f"KV_{spec.bucket}")).config
+    max_age = spec.ttl_seconds or 0.0  # JetStream's 0 is "no limit"
+    if (config.max_age or 0.0) != max_age:
+        await js.update_stream(dataclasses.replace(config, max_age=max_age))
 
 
 async def ensure_consumer(js: JetStreamContext, spec: streams.ConsumerSpec) -> None:

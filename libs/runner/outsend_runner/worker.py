@@ -21,6 +21,7 @@ from outsend_platform.logging import get_logger
 from outsend_platform.objects import ObjectStorage
 from outsend_platform.service import Runtime
 from outsend_platform.tracing import consumer_span
+from outsend_platform.workers import ModuleAnnouncer
 from outsend_runner.checkpoints import Checkpoints
 from outsend_runner.module import Module, SourceModule
 from outsend_runner.runner import JobRunner
@@ -35,7 +36,8 @@ _work_orders = msgspec.json.Decoder(WorkOrder)
 async def serve_modules(
     runtime: Runtime, modules: Sequence[Module], resources: dict[str, Any] | None = None
 ) -> list[Coroutine[Any, Any, None]]:
-    """Announce the modules, then return one consuming loop per lane they run on."""
+    """Announce the modules, then return one consuming loop per lane they run on, and the
+    heartbeat that keeps them announced while the worker lives."""
     js = runtime.broker.js
     checkpoints = Checkpoints(runtime.db)
     await checkpoints.setup()
@@ -52,12 +54,12 @@ async def serve_modules(
         resources,
         units,
     )
-    workers = await js.key_value(subjects.KV_WORKERS)
     by_lane: dict[Lane, list[str]] = defaultdict(list)
     for module in modules:
         assert module.spec.lane is not None, module.slug
         by_lane[module.spec.lane].append(module.slug)
-        await workers.put(module.slug, runtime.name.encode())
+    announcer = ModuleAnnouncer(js, runtime.name, [module.slug for module in modules])
+    await announcer.announce()
     ack_wait = runtime.settings.work_ack_wait
 
     async def handle(message: Msg) -> None:
@@ -69,7 +71,7 @@ async def serve_modules(
 
     forgetting = CommandRouter(runtime.broker.nc, js, runtime.name)
     forgetting.route(subjects.cmd_forget_job(runtime.name), ForgetJob, runner.forget)
-    loops = [forgetting.run(runtime.stop)]
+    loops = [forgetting.run(runtime.stop), announcer.run(runtime.stop)]
     if units is not None:
         loops.append(_purge_stale_units(units, runtime))
     return loops + [

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-
-from nats.js.errors import KeyNotFoundError, NotFoundError
 
 from outsend_contracts import subjects
 from outsend_contracts.jobs.commands import GetJob
@@ -17,9 +14,9 @@ from outsend_gateway.settings import GatewaySettings
 from outsend_platform import commands, rpc
 from outsend_platform.broker import Broker
 from outsend_platform.objects import ObjectStorage
+from outsend_platform.workers import ServedModules
 
 Result = TypeVar("Result")
-WORKER_CACHE_SECONDS = 5.0
 RESULT_CACHE_SIZE = 8
 
 
@@ -48,12 +45,13 @@ class Gateway:
     settings: GatewaySettings
     objects: ObjectStorage = field(init=False)
     stream_slots: StreamSlots = field(init=False)
-    _workers: dict[str, tuple[float, bool]] = field(default_factory=dict)
+    _served: ServedModules = field(init=False)
     _results: OrderedDict[str, tuple[list[str], list[dict[str, str]]]] = field(default_factory=OrderedDict)
 
     def __post_init__(self) -> None:
         self.objects = ObjectStorage(self.broker.js)
         self.stream_slots = StreamSlots(self.settings.max_streams_per_user)
+        self._served = ServedModules(self.broker.js)
 
     async def call(self, subject: str, request: Any, result_type: type[Result], timeout: float = 10.0) -> Result:
         return await rpc.call(self.broker.nc, subject, request, result_type, timeout=timeout)
@@ -66,19 +64,9 @@ class Gateway:
     async def job(self, job_id: str, user_id: int) -> JobState:
         return await self.call(subjects.JOBS_GET, GetJob(job_id=job_id, user_id=user_id), JobState)
 
-    async def has_worker(self, slug: str) -> bool:
-        """Whether some worker service has announced that it runs this module."""
-        cached = self._workers.get(slug)
-        if cached and time.monotonic() - cached[0] < WORKER_CACHE_SECONDS:
-            return cached[1]
-        try:
-            kv = await self.broker.js.key_value(subjects.KV_WORKERS)
-            await kv.get(slug)
-            available = True
-        except (KeyNotFoundError, NotFoundError):
-            available = False
-        self._workers[slug] = (time.monotonic(), available)
-        return available
+    async def served_modules(self) -> frozenset[str]:
+        """The modules some running worker serves now: what is available to launch."""
+        return await self._served.current()
 
     async def result_rows(self, job_id: str) -> tuple[list[str], list[dict[str, str]]] | None:
         """A job's result as columns and rows; the last few are kept for paging through items."""

@@ -31,7 +31,7 @@ async def ensure_launchable(gateway: Gateway, spec: ModuleSpec | None, requested
         raise errors.DomainError(503, errors.MODULE_ALPHA_FROZEN.format(slug=spec.slug))
     if spec.stage is not Stage.ACTIVE:
         raise errors.DomainError(400, errors.MODULE_NOT_LAUNCHABLE.format(slug=spec.slug, stage=spec.stage.value))
-    if not await gateway.has_worker(spec.slug):
+    if spec.slug not in await gateway.served_modules():
         raise errors.DomainError(503, errors.MODULE_NO_WORKER.format(slug=spec.slug))
     return spec
 

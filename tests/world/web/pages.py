@@ -6,9 +6,21 @@ from __future__ import annotations
 import html
 import json
 import random
+from dataclasses import dataclass
 from urllib.parse import quote
 
-from tests.world.web.sites import LONG_FORMS, Email, Legal, Phone, SiteSpec, national, spaced, tva_of
+from tests.world.web.sites import (
+    LONG_FORMS,
+    Email,
+    Legal,
+    Phone,
+    SiteSpec,
+    national,
+    new_siren,
+    new_siret,
+    spaced,
+    tva_of,
+)
 
 PROSE = (
     "notre équipe vous accueille du lundi au samedi dans un cadre chaleureux et professionnel depuis plus de "
@@ -145,44 +157,211 @@ def _ids(legal: Legal, digits: str) -> str:
     return spaced(digits, groups, "." if legal.ids_style == "dotted" else " ")
 
 
-def render_legal(legal: Legal, spec: SiteSpec) -> str:
-    host_name, host_address, host_siren = legal.host
-    host_city = host_address.rsplit(" ", 1)[-1]
-    host_block = f"Hébergeur : {host_name}, {host_address} – RCS {host_city} {spaced(host_siren, (3, 3, 3))}"
+HOST_CAPITALS = {"OVH SAS": "10 174 560", "o2switch": "100 000", "IONOS SARL": "100 000"}
+AGENCIES = ("Agence Pixel Ouest", "Studio Horizon Web", "Azur Création")
+
+
+@dataclass(frozen=True)
+class _Notice:
+    """What every layout of a legal notice writes, already in the site's own spelling."""
+
+    legal: Legal
+    spec: SiteSpec
+    capital: str
+    role: str
+    siren: str
+    siret: str
+    tva: str
+
+    @property
+    def host(self) -> str:
+        name, address, siren = self.legal.host
+        return f"Hébergeur : {name}, {address} – RCS {address.rsplit(' ', 1)[-1]} {spaced(siren, (3, 3, 3))}"
+
+    @property
+    def rcs(self) -> str:
+        return f"RCS {self.legal.rcs_city} {self.siren}" if self.legal.forme != "EI" else ""
+
+    def lines(self, labels: dict[str, str]) -> list[str]:
+        """``label : value`` for each fact the notice states, under the layout's own labels."""
+        facts = {
+            "name": self.legal.raison_sociale,
+            "form": self.legal.forme,
+            "capital": f"{self.capital} €" if self.capital else "",
+            "address": self.legal.address,
+            "rcs": f"{self.legal.rcs_city} B {self.siren}" if self.legal.forme != "EI" else "",
+            "siret": self.siret,
+            "tva": self.tva,
+            "role": self.legal.dirigeant,
+        }
+        return [f"{labels.get(key, key)} : {value}" for key, value in facts.items() if value and key in labels]
+
+
+def _notice(legal: Legal, spec: SiteSpec) -> _Notice:
     tva = tva_of(legal.siren) if legal.tva and not legal.typo else ""
-    tva_written = f"FR {tva[2:4]} {tva[4:]}" if tva and spec.index % 2 else tva
-    capital = f"{legal.capital:,}".replace(",", " ") if legal.capital else ""
     role = {"SAS": "Président", "SASU": "Président", "SA": "Président", "EI": "Dirigeant"}.get(legal.forme, "Gérant")
-    siren, siret = _ids(legal, legal.written_siren), _ids(legal, legal.written_siret)
-    if legal.style == "labels":
-        lines = [f"Raison sociale : {legal.raison_sociale}", f"Forme juridique : {legal.forme}"]
-        if capital:
-            lines.append(f"Capital social : {capital} €")
-        lines.append(f"Siège social : {legal.address}")
-        if legal.forme != "EI":
-            lines.append(f"RCS : {legal.rcs_city} B {siren}")
-        lines.append(f"SIRET : {siret}")
-        if tva:
-            lines.append(f"N° TVA intracommunautaire : {tva_written}")
-        lines.append(f"{role} : {legal.dirigeant}")
-        body = "<h2>Éditeur du site</h2><p>" + "<br>".join(lines) + "</p>"
-        body += f"<h2>Publication</h2><p>Directeur de la publication : {legal.directeur_publication}</p>"
-        body += f"<h2>Hébergement</h2><p>{host_block}</p>"
-        return body
-    form = LONG_FORMS[legal.forme]
-    text = f"Le site {spec.canonical_host} est édité par {legal.raison_sociale}, {form}"
-    if capital:
-        text += f" au capital de {capital} euros"
-    if legal.forme != "EI":
-        text += f", immatriculée au RCS de {legal.rcs_city} sous le numéro {siren}"
-    text += f", dont le siège social est situé au {legal.address}. SIRET : {siret}."
-    if tva:
-        text += f" Numéro de TVA intracommunautaire : {tva_written}."
+    return _Notice(
+        legal=legal,
+        spec=spec,
+        capital=f"{legal.capital:,}".replace(",", " ") if legal.capital else "",
+        role=role,
+        siren=_ids(legal, legal.written_siren),
+        siret=_ids(legal, legal.written_siret),
+        tva=f"FR {tva[2:4]} {tva[4:]}" if tva and spec.index % 2 else tva,
+    )
+
+
+def _publication(notice: _Notice) -> str:
+    return f"<h2>Publication</h2><p>Directeur de la publication : {notice.legal.directeur_publication}</p>"
+
+
+def _labels(notice: _Notice) -> str:
+    lines = notice.lines(
+        {"name": "Raison sociale", "form": "Forme juridique", "capital": "Capital social", "address": "Siège social",
+         "rcs": "RCS", "siret": "SIRET", "tva": "N° TVA intracommunautaire", "role": notice.role}
+    )  # fmt: skip
     return (
-        f"<p>{text}</p><p>Représentant légal : {legal.dirigeant}, {role.lower()}.</p>"
+        f"<h2>Éditeur du site</h2><p>{'<br>'.join(lines)}</p>{_publication(notice)}"
+        f"<h2>Hébergement</h2><p>{notice.host}</p>"
+    )
+
+
+def _prose(notice: _Notice) -> str:
+    legal, host_name, host_address, host_siren = notice.legal, *notice.legal.host
+    text = f"Le site {notice.spec.canonical_host} est édité par {legal.raison_sociale}, {LONG_FORMS[legal.forme]}"
+    if notice.capital:
+        text += f" au capital de {notice.capital} euros"
+    if legal.forme != "EI":
+        text += f", immatriculée au RCS de {legal.rcs_city} sous le numéro {notice.siren}"
+    text += f", dont le siège social est situé au {legal.address}. SIRET : {notice.siret}."
+    if notice.tva:
+        text += f" Numéro de TVA intracommunautaire : {notice.tva}."
+    host_city = host_address.rsplit(" ", 1)[-1]
+    return (
+        f"<p>{text}</p><p>Représentant légal : {legal.dirigeant}, {notice.role.lower()}.</p>"
         f"<p>Directeur de la publication : {legal.directeur_publication}.</p>"
         f"<p>Le site est hébergé par {host_name}, {host_address}. RCS {host_city} {spaced(host_siren, (3, 3, 3))}.</p>"
     )
+
+
+def _title_line(notice: _Notice) -> str:
+    """« Boulangerie Martin — SARL au capital de 10 000 € », the form before or after the name."""
+    legal = notice.legal
+    if legal.forme == "EI":
+        return f"{legal.raison_sociale} — Entreprise individuelle"
+    capital = f" au capital de {notice.capital} €"
+    if random.Random(legal.siren).random() < 0.5:
+        return f"{legal.raison_sociale} — {legal.forme}{capital}"
+    return f"{legal.forme} {legal.raison_sociale} —{capital}"
+
+
+def _editor_block(notice: _Notice) -> str:
+    lines = [f"<strong>{_title_line(notice)}</strong>", f"Siège social : {notice.legal.address}"]
+    lines += [line for line in (notice.rcs, f"SIRET : {notice.siret}") if line]
+    if notice.tva:
+        lines.append(f"TVA intracommunautaire : {notice.tva}")
+    lines.append(f"{notice.role} : {notice.legal.dirigeant}")
+    return f"<h2>Éditeur du site</h2><p>{'<br>'.join(lines)}</p>"
+
+
+def _title(notice: _Notice) -> str:
+    return f"{_editor_block(notice)}{_publication(notice)}<h2>Hébergement</h2><p>{notice.host}</p>"
+
+
+def _table(notice: _Notice) -> str:
+    legal, (host_name, host_address, _) = notice.legal, notice.legal.host
+    rows = [
+        ("Dénomination sociale", legal.raison_sociale),
+        ("Forme juridique", LONG_FORMS[legal.forme].capitalize()),
+        ("Capital social", f"{notice.capital} €" if notice.capital else ""),
+        ("Siège social", legal.address),
+        ("Immatriculation", notice.rcs),
+        ("Numéro SIRET", notice.siret),
+        ("TVA intracommunautaire", notice.tva),
+        (notice.role, legal.dirigeant),
+        ("Directeur de la publication", legal.directeur_publication),
+        ("Hébergeur", f"{host_name}, {host_address}"),
+    ]
+    rows = [(label, value) for label, value in rows if value]
+    if random.Random(legal.siren).random() < 0.5:
+        cells = "".join(f'<tr><th scope="row">{label}</th><td>{value}</td></tr>' for label, value in rows)
+        return f'<h2>Éditeur du site</h2><table class="mentions"><tbody>{cells}</tbody></table>'
+    items = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows)
+    return f"<h2>Informations légales</h2><dl>{items}</dl>"
+
+
+def _footer(notice: _Notice) -> str:
+    legal = notice.legal
+    parts = [f"© 2025 {legal.raison_sociale} {legal.forme}"]
+    if notice.capital:
+        parts.append(f"Capital de {notice.capital} €")
+    parts += [part for part in (notice.rcs, f"SIRET {notice.siret}") if part]
+    if notice.tva:
+        parts.append(f"TVA {notice.tva}")
+    parts.append(f"Hébergement : {legal.host[0]}")
+    return f'<p class="copyright">{" · ".join(parts)}</p>'
+
+
+def _upper(notice: _Notice) -> str:
+    """Capitals for the labels, forms dotted (« S.A.R.L. ») or in title case (« Sarl »)."""
+    form = notice.legal.forme
+    written_form = ".".join(form) + "." if random.Random(notice.legal.siren).random() < 0.5 else form.capitalize()
+    lines = notice.lines(
+        {"name": "RAISON SOCIALE", "form": "FORME JURIDIQUE", "capital": "CAPITAL SOCIAL", "address": "SIÈGE SOCIAL",
+         "rcs": "R.C.S.", "siret": "N° SIRET", "tva": "N° TVA", "role": notice.role.upper()}
+    )  # fmt: skip
+    lines = [line.replace(f"FORME JURIDIQUE : {form}", f"FORME JURIDIQUE : {written_form}") for line in lines]
+    lines = [line.replace(" €", " EUR") for line in lines]
+    return (
+        f"<h2>ÉDITEUR DU SITE</h2><p>{'<br>'.join(lines)}</p>"
+        f"<h2>PUBLICATION</h2><p>DIRECTEUR DE LA PUBLICATION : {notice.legal.directeur_publication}</p>"
+        f"<h2>HÉBERGEMENT</h2><p>{notice.host.replace('Hébergeur', 'HÉBERGEUR')}</p>"
+    )
+
+
+def _form_first(notice: _Notice) -> str:
+    legal = notice.legal
+    if legal.forme == "EI":
+        text = f"Entreprise individuelle {legal.raison_sociale}"
+    else:
+        text = f"La société {legal.forme} {legal.raison_sociale}"
+    if notice.capital:
+        text += f", au capital de {notice.capital} €"
+    text += f", dont le siège social est situé au {legal.address}"
+    if legal.forme != "EI":
+        text += f", immatriculée au RCS de {legal.rcs_city} sous le numéro {notice.siren}"
+    text += f". SIRET : {notice.siret}."
+    if notice.tva:
+        text += f" TVA : {notice.tva}."
+    return (
+        f"<h2>Éditeur</h2><p>{text}</p><p>{notice.role} : {legal.dirigeant}</p>{_publication(notice)}"
+        f"<h2>Hébergement</h2><p>{notice.host}</p>"
+    )
+
+
+def _multi(notice: _Notice) -> str:
+    """The host's block (with its own capital and RCS) and the web agency's come first."""
+    host_name, host_address, host_siren = notice.legal.host
+    host_city = host_address.rsplit(" ", 1)[-1]
+    rng = random.Random(notice.spec.host)
+    agency_siren = new_siren(rng)
+    return (
+        f"<h2>Hébergement</h2><p>{host_name} au capital de {HOST_CAPITALS[host_name]} €<br>{host_address}<br>"
+        f"RCS {host_city} {spaced(host_siren, (3, 3, 3))}</p>"
+        f"<h2>Conception et réalisation</h2><p>{rng.choice(AGENCIES)} SARL, siège : 5 rue de Strasbourg, "
+        f"44000 Nantes – SIRET {spaced(new_siret(rng, agency_siren), (3, 3, 3, 5))}</p>"
+        f"{_editor_block(notice)}{_publication(notice)}"
+    )
+
+
+LAYOUTS = {
+    "labels": _labels, "prose": _prose, "title": _title, "table": _table, "footer": _footer,
+    "upper": _upper, "form_first": _form_first, "multi": _multi,
+}  # fmt: skip
+
+
+def render_legal(legal: Legal, spec: SiteSpec) -> str:
+    return LAYOUTS[legal.style](_notice(legal, spec))
 
 
 def _nav(spec: SiteSpec, has_legal_page: bool) -> str:
@@ -222,7 +401,9 @@ def page_html(spec: SiteSpec, page: str) -> str:
         main += render_legal(spec.legal, spec)
     footer = f"<p>{html.escape(spec.name)} – {spec.city[0]}</p>" + render_socials(spec, page)
     if page == "home" and spec.legal is not None and spec.legal.page == "home":
-        footer += f'<div class="mentions"><h3>Mentions légales</h3>{render_legal(spec.legal, spec)}</div>'
+        notice = render_legal(spec.legal, spec)
+        in_its_box = spec.legal.style != "footer"  # a copyright line sits in the footer as it is
+        footer += f'<div class="mentions"><h3>Mentions légales</h3>{notice}</div>' if in_its_box else notice
     footer += filler(rng, 1)
     return (
         f'<!doctype html><html lang="fr"><head><meta charset="utf-8">{head}</head><body>'

@@ -68,6 +68,15 @@ BROKEN_ERRORS = {
     "redirect_private": "adresse interdite (réseau privé)", "redirect_rebind": "adresse interdite (réseau privé)",
     "non_html": "pas une page web (application/pdf)", "bad_certificate": "certificat TLS invalide",
 }  # fmt: skip
+LEGAL_LAYOUTS = ("labels", "prose", "title", "table", "footer", "upper", "form_first", "multi")
+"""How a legal notice is written: labelled (« Raison sociale : … »), prose (« Le site est édité par
+… »), a title line under « Éditeur du site » (« Boulangerie Martin — SARL au capital de … »), a
+table or a definition list, a copyright line in the homepage footer only (« © 2025 … SARL · RCS
+… »), capitals and dotted forms (« FORME JURIDIQUE : S.A.R.L. »), the legal form before the name
+(« La société SAS Boulangerie Martin, au capital … »), and the host's and the web agency's blocks
+before the editor's (multi)."""
+FOOTER_SILENT = ("adresse_postale", "dirigeant", "directeur_publication")
+"""What a footer copyright line does not say."""
 EMAIL_WAYS = ("mailto", "text", "entities", "at_brackets", "arobase", "cloudflare", "json_ld", "script")
 LA_POSTE = "356000000"
 
@@ -153,11 +162,11 @@ class Legal:
     host: tuple[str, str, str]
     tva: bool
     style: str
-    """``labels`` (« Raison sociale : … ») or ``prose`` (« Le site est édité par … »)."""
+    """One of :data:`LEGAL_LAYOUTS`: how the notice is written."""
     ids_style: str
     """``spaced``, ``dotted``, ``compact``."""
     page: str
-    """``legal`` (its own page) or ``home`` (in the homepage's footer)."""
+    """``legal`` (its own page) or ``home`` (in the homepage's footer; always for ``footer``)."""
     typo: bool = False
     """The SIREN is written with a wrong digit everywhere: no identifier may be reported."""
 
@@ -373,9 +382,9 @@ def _legal(rng: random.Random, name: str, owner: tuple[str, str], city: tuple[st
         directeur_publication=person if rng.random() < 0.8 else f"{rng.choice(FIRST_NAMES)} {owner[1]}",
         host=rng.choice(HOSTS),
         tva=rng.random() < 0.6 and siren != LA_POSTE,
-        style=rng.choice(("labels", "prose")),
+        style=(style := rng.choice(LEGAL_LAYOUTS)),
         ids_style=rng.choice(("spaced", "dotted", "compact")),
-        page="legal" if rng.random() < 0.85 else "home",
+        page="legal" if style != "footer" and rng.random() < 0.85 else "home",
         typo=rng.random() < 0.04,
     )
 
@@ -397,6 +406,8 @@ def _legal_truth(legal: Legal | None) -> tuple[str, str, dict[str, str]]:
         "hebergeur": legal.host[0],
         "tva_intracom": tva_of(legal.siren) if has_tva else "",
     }
+    if legal.style == "footer":
+        fields.update(dict.fromkeys(FOOTER_SILENT, ""))
     return ids[0], ids[1], fields
 
 

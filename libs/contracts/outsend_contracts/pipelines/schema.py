@@ -6,14 +6,14 @@ node here, with the same ``needs``/``produces`` columns and ``config_schema``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from types import MappingProxyType
 from typing import Any
 
 import msgspec
 
 from outsend_contracts import SCHEMA_VERSION
-from outsend_contracts.registry import REGISTRY, ModuleSpec, Stage
+from outsend_contracts.registry import REGISTRY, ModuleSpec, Stage, live_stage
 
 MAX_NODES = 20
 MAX_INPUTS_PER_NODE = 1
@@ -58,18 +58,22 @@ def accepts(input_bucket: str | None, output_type: str | None) -> bool:
     return input_bucket is not None and output_type in COMPAT.get(input_bucket, ())
 
 
-def pipeline_schema() -> dict[str, Any]:
-    """The document of ``GET /api/pipelines/schema``: identical for every caller."""
+def pipeline_schema(served: Collection[str]) -> dict[str, Any]:
+    """The document of ``GET /api/pipelines/schema``: identical for every caller.
+
+    ``served`` holds the modules some running worker serves now: the others are flagged
+    ``alpha_unavailable``, as in the module registry, and a pipeline using them is refused.
+    """
     return {
         "schema_version": SCHEMA_VERSION,
         "compat": {bucket: list(outputs) for bucket, outputs in COMPAT.items()},
         "root_types": list(ROOT_TYPES),
         "limits": {"max_nodes": MAX_NODES, "max_inputs_per_node": MAX_INPUTS_PER_NODE},
-        "nodes": {kind: _node_entry(kind, spec) for kind, spec in NODE_MODULES.items()},
+        "nodes": {kind: _node_entry(kind, spec, served) for kind, spec in NODE_MODULES.items()},
     }
 
 
-def _node_entry(kind: str, spec: ModuleSpec) -> dict[str, Any]:
+def _node_entry(kind: str, spec: ModuleSpec, served: Collection[str]) -> dict[str, Any]:
     return {
         "category": category(spec),
         "is_root": is_root(kind),
@@ -80,4 +84,5 @@ def _node_entry(kind: str, spec: ModuleSpec) -> dict[str, Any]:
         "config_schema": {name: msgspec.to_builtins(field) for name, field in spec.config_schema.items()},
         "module": spec.slug,
         "label": {"fr": spec.label_fr, "en": spec.label_en},
+        "alpha_unavailable": live_stage(spec, served) is Stage.ALPHA_UNAVAILABLE,
     }

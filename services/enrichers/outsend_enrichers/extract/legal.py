@@ -23,6 +23,8 @@ _SECTION = re.compile(
     re.IGNORECASE,
 )
 _THIRD_PARTY = re.compile(r"h[ée]berg|hosting|hosted|conception|r[ée]alisation", re.IGNORECASE)
+_OWN_FIELD = re.compile(r"si[èe]ge|soci[ée]t[ée]", re.IGNORECASE)
+"""Words every company's block has, the host's and the agency's too: not a new section."""
 
 
 def luhn_ok(digits: str) -> bool:
@@ -76,9 +78,15 @@ class IdCandidate:
 
 
 def _third_party(text: str, position: int) -> bool:
-    """Whether the last section heading before ``position`` is the host's or the web agency's."""
-    sections = list(_SECTION.finditer(text[max(0, position - 400) : position]))
-    return bool(sections) and bool(_THIRD_PARTY.match(sections[-1].group(0)))
+    """Whether ``position`` is in the host's or the web agency's section: after their heading, and
+    no heading of the business's since (their own « siège » or « société » does not end it)."""
+    inside = False
+    for section in _SECTION.finditer(text[max(0, position - 400) : position]):
+        if _THIRD_PARTY.match(section.group(0)):
+            inside = True
+        elif not _OWN_FIELD.fullmatch(section.group(0)):
+            inside = False
+    return inside
 
 
 def id_candidates(text: str) -> list[IdCandidate]:
@@ -136,9 +144,18 @@ FORMS = (
     ("auto-entrepreneur", "EI"),
     ("association", "Association"),
 )
-_SHORT_FORMS = r"SASU|SAS|SARL|EURL|SELARL|SELAS|SCI|SCP|SNC|SA|EIRL|EI"
+SHORT_FORMS = ("SASU", "SAS", "SARL", "EURL", "SELARL", "SELAS", "SCI", "SCP", "SNC", "SA", "EIRL", "EI")
+"""Longest first where one begins another (``SASU`` before ``SAS`` before ``SA``)."""
+_SHORT_FORMS = "|".join(SHORT_FORMS)
 _FORM_TOKEN = re.compile(rf"\b({_SHORT_FORMS})\b")
-_STOP = r"(?=\s*(?:[,;(\n]|\s[-–—|]\s|\.\s|\.$|$| au capital| immatricul| dont | sis | situ[ée]| inscrit))"
+_DOTTED_FORM = "|".join(r"\.?".join(form) + r"\.?" for form in SHORT_FORMS)
+"""A short form as written: ``SARL``, ``S.A.R.L.``, ``Sarl``."""
+_FORM_SUFFIX = re.compile(rf"[\s,]+\(?({_DOTTED_FORM})\)?$", re.IGNORECASE)
+_FORM_PREFIX = re.compile(rf"^({_DOTTED_FORM})\s+", re.IGNORECASE)
+_LONG_FORM_PREFIX = re.compile(
+    "^(" + "|".join(re.escape(long) for long, short in FORMS if short != "Association") + r")\s+", re.IGNORECASE
+)
+_STOP = r"(?=\s*(?:[,;(\n]|\s[-–—|·•]\s|\.\s|\.$|$| au capital| immatricul| dont | sis | situ[ée]| inscrit))"
 _NAME = r"([A-ZÀ-Ý][\w'’À-ÿ.&-]*(?:[ -][A-Za-zÀ-ÿ'’.&-]+){0,5}?)"
 _PERSON = r"((?:M\.|Mme|Madame|Monsieur|Me|Dr)?\s*[A-ZÀ-Ý][a-zà-ÿ'’-]+(?:[ -][A-ZÀ-Ý][\wà-ÿ'’-]+){1,3})"
 _LABELS: dict[str, re.Pattern[str]] = {
@@ -183,6 +200,20 @@ _LABELS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
+_CELL_LABEL = re.compile(
+    r"(?:raison sociale|d[ée]nomination(?: sociale)?|forme(?: juridique)?|capital(?: social)?|si[èe]ge(?: social)?|"
+    r"adresse(?: postale)?|immatriculation|(?:num[ée]ro |n° ?)?(?:siret|siren|rcs)|"
+    r"(?:num[ée]ro |n° ?)?(?:de )?tva(?: intracommunautaire)?|g[ée]rante?|pr[ée]sidente?|repr[ée]sentant l[ée]gal|"
+    r"dirigeante?|direct(?:eur|rice) de (?:la )?publication|responsable de (?:la )?publication|h[ée]bergeur)\s*:?",
+    re.IGNORECASE,
+)
+"""A table header cell or a ``<dt>``: a label alone on its line, its value on the next."""
+_EDITOR_HEADING = re.compile(
+    r"(?:l'|l’)?(?:[ée]diteur|[ée]dition|propri[ée]taire)(?: du site(?: internet| web)?)?\s*:?", re.IGNORECASE
+)
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*[-–:]?\s*(.+)", re.IGNORECASE)
+_SEGMENTS = re.compile(r"\s[-–—|·•]\s|,\s|\.\s|\s(?=au capital|immatricul|dont )")
+_ARTICLE = re.compile(r"(?:la soci[ée]t[ée]|l'entreprise|l’entreprise|soci[ée]t[ée])\s+", re.IGNORECASE)
 COLUMNS = (
     "raison_sociale", "forme_juridique", "capital_social", "rcs", "adresse_postale",
     "dirigeant", "directeur_publication", "hebergeur", "tva_intracom",
@@ -198,7 +229,7 @@ def normalize_form(value: str) -> str:
     for long_form, short in FORMS:
         if long_form in lowered:
             return short
-    match = _FORM_TOKEN.search(value.upper())
+    match = _FORM_TOKEN.search(value.upper().replace(".", ""))
     return match.group(1) if match else ""
 
 
@@ -215,38 +246,121 @@ def normalize_capital(amount: str, currency: str) -> str:
     return f"{grouped},{cents} {symbol}" if cents else f"{grouped} {symbol}"
 
 
+def _short_form(written: str) -> str:
+    """``S.A.R.L.`` / ``Sarl`` → ``SARL``; ``""`` for a word that only looks like one (« Sa »)."""
+    letters = written.replace(".", "").upper()
+    mixed_case = not written.isupper() and "." not in written
+    return "" if mixed_case and len(letters) < 4 else letters
+
+
 def _strip_form(name: str) -> tuple[str, str]:
-    """``Boulangerie Martin SARL`` → (``Boulangerie Martin``, ``SARL``)."""
-    match = re.search(rf"[\s,]+({_SHORT_FORMS})\.?$", name)
-    if match:
-        return name[: match.start()].strip(" ,"), match.group(1)
+    """``Boulangerie Martin SARL`` / ``SARL Boulangerie Martin`` → (``Boulangerie Martin``, ``SARL``)."""
+    for pattern in (_FORM_SUFFIX, _FORM_PREFIX, _LONG_FORM_PREFIX):
+        if not (match := pattern.search(name)):
+            continue
+        rest = (name[: match.start()] + name[match.end() :]).strip(" ,")
+        form = normalize_form(match.group(1)) if pattern is _LONG_FORM_PREFIX else _short_form(match.group(1))
+        if rest and form:
+            return rest, form
     return name, ""
+
+
+def _leading_form(segment: str) -> str:
+    """The legal form a segment of a title line starts with (« SARL au capital de … »)."""
+    if match := _LONG_FORM_PREFIX.match(segment + " "):
+        return normalize_form(match.group(1))
+    match = re.match(rf"({_DOTTED_FORM})(?!\w)", segment, re.IGNORECASE)
+    return _short_form(match.group(1)) if match else ""
+
+
+def _company_line(line: str, *, form_may_follow: bool) -> tuple[str, str] | None:
+    """``Boulangerie du Port — SARL au capital de …`` → (name, form), or ``None`` unless the line
+    states a legal form: a line without one is not known to name a company."""
+    segments = _SEGMENTS.split(_ARTICLE.sub("", line.strip(), count=1))
+    name, form = _strip_form(_squash(segments[0]))
+    if not form and form_may_follow and len(segments) > 1:
+        form = _leading_form(segments[1].strip())
+    plausible = bool(re.match(r"[A-ZÀ-Ý0-9]", name)) and len(name) <= 80 and len(name.split()) <= 8
+    if not form or not plausible or re.search(r"[:@/]", name):
+        return None
+    return name, form
+
+
+def _join_cells(text: str) -> str:
+    """Tables and definition lists put a label and its value on two lines: one ``label : value``."""
+    lines = text.split("\n")
+    joined: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if _CELL_LABEL.fullmatch(line) and index + 1 < len(lines) and not _CELL_LABEL.fullmatch(lines[index + 1]):
+            joined.append(f"{line.rstrip(' :')} : {lines[index + 1]}")
+            index += 2
+        else:
+            joined.append(line)
+            index += 1
+    return "\n".join(joined)
+
+
+def _labelled_company(text: str) -> tuple[str, str, str] | None:
+    """« Raison sociale : … », « … est édité par … »: the name, its form, and the rest of its line."""
+    for pattern in (_LABELS["raison_sociale"], _LABELS["raison_sociale_prose"]):
+        for match in pattern.finditer(text):
+            if not _third_party(text, match.start()):
+                name, form = _strip_form(_squash(match.group(1)))
+                end = text.find("\n", match.start(1))
+                return name, form, text[match.start(1) : end if end >= 0 else len(text)]
+    return None
+
+
+def _titled_company(text: str) -> tuple[str, str, str] | None:
+    """The line under an « Éditeur du site » heading, or a « © 2025 … SARL » line: a company only
+    when it states its legal form."""
+    lines = text.split("\n")
+    offset = 0
+    for index, line in enumerate(lines):
+        found = None
+        if _EDITOR_HEADING.fullmatch(line) and index + 1 < len(lines):
+            found = _company_line(lines[index + 1], form_may_follow=True)
+        elif (copyright := _COPYRIGHT.match(line)) and not _third_party(text, offset):
+            found = _company_line(copyright.group(1), form_may_follow=False)
+        if found:
+            return *found, ""
+        offset += len(line) + 1
+    return None
+
+
+def _company(text: str) -> tuple[str, str]:
+    """The editor's registered name and legal form (a stated « Forme juridique » wins)."""
+    stated = _LABELS["forme_juridique"].search(text)
+    stated_form = normalize_form(stated.group(1)) if stated else ""
+    found = _labelled_company(text) or _titled_company(text)
+    if found is None:
+        return "", stated_form
+    name, form, rest_of_line = found
+    return name, stated_form or form or normalize_form(rest_of_line)
+
+
+def _first_own(text: str, key: str) -> re.Match[str] | None:
+    """The first match of a field that is not in the host's or the web agency's section."""
+    return next((m for m in _LABELS[key].finditer(text) if not _third_party(text, m.start())), None)
 
 
 def parse_legal_notice(text: str) -> dict[str, str]:
     """The legal notice's fields (empty when the page does not say)."""
+    text = _join_cells(text)
     fields = dict.fromkeys(COLUMNS, "")
-    name_match = _LABELS["raison_sociale"].search(text) or _LABELS["raison_sociale_prose"].search(text)
-    form_from_name = ""
-    if name_match:
-        fields["raison_sociale"], form_from_name = _strip_form(_squash(name_match.group(1)))
-    if match := _LABELS["forme_juridique"].search(text):
-        fields["forme_juridique"] = normalize_form(match.group(1))
-    if not fields["forme_juridique"]:
-        window = text[name_match.start() : name_match.end() + 200] if name_match else ""
-        fields["forme_juridique"] = form_from_name or normalize_form(window)
-    if match := _LABELS["capital_social"].search(text):
+    fields["raison_sociale"], fields["forme_juridique"] = _company(text)
+    if match := _first_own(text, "capital_social"):
         fields["capital_social"] = normalize_capital(match.group(1), match.group(2))
-    for match in _LABELS["rcs"].finditer(text):
-        if not _third_party(text, match.start()):
-            digits = re.sub(r"\D", "", match.group(2))
-            fields["rcs"] = f"RCS {match.group(1)} {digits[:3]} {digits[3:6]} {digits[6:]}"
-            break
-    for match in _LABELS["adresse_postale"].finditer(text):
-        if not _third_party(text, match.start()):
-            fields["adresse_postale"] = _squash(match.group(1))
-            break
-    for key in ("dirigeant", "directeur_publication", "hebergeur"):
+    if match := _first_own(text, "rcs"):
+        digits = re.sub(r"\D", "", match.group(2))
+        fields["rcs"] = f"RCS {match.group(1)} {digits[:3]} {digits[3:6]} {digits[6:]}"
+    if match := _first_own(text, "adresse_postale"):
+        fields["adresse_postale"] = _squash(match.group(1))
+    if match := _first_own(text, "dirigeant"):
+        fields["dirigeant"] = _squash(match.group(1))
+    for key in ("directeur_publication", "hebergeur"):
         if match := _LABELS[key].search(text):
             fields[key] = _squash(match.group(1))
     if not fields["dirigeant"]:

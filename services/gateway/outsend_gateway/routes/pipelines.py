@@ -39,7 +39,6 @@ from outsend_gateway.security import ActiveUser, GatewayDep, User
 
 router = APIRouter(tags=["pipelines"])
 
-SCHEMA_DOCUMENT = pipeline_schema()
 MAX_DEFINITION_BYTES = 256 * 1024
 """A definition's size once pasted CSV is set aside (it travels as a command)."""
 
@@ -49,16 +48,18 @@ def _builtins(value: Any) -> Any:
 
 
 @router.get("/api/pipelines/schema", summary="The canonical pipeline node schema (public)")
-async def schema() -> dict[str, Any]:
-    return SCHEMA_DOCUMENT
+async def schema(gateway: GatewayDep) -> dict[str, Any]:
+    return pipeline_schema(await gateway.served_modules())
 
 
 @router.post("/api/pipelines/validate", summary="Normalise and validate a definition, without side effects")
-async def validate(user: User, body: Any = Body(None)) -> dict[str, Any]:
+async def validate(user: User, gateway: GatewayDep, body: Any = Body(None)) -> dict[str, Any]:
     try:
         request = read_request(body)
     except PipelineDefinitionError as error:
         return {"ok": False, "error": str(error)}
+    if unserved := _unserved_module(request.definition, await gateway.served_modules()):
+        return {"ok": False, "error": errors.MODULE_NO_WORKER.format(slug=unserved)}
     return {
         "ok": True,
         "name": request.name,
@@ -83,6 +84,12 @@ async def create(user: ActiveUser, gateway: GatewayDep, body: Any = Body(None)) 
     )
     started = await gateway.command(subjects.CMD_PIPELINES_CREATE, command, pipeline_id, PipelineStarted)
     return _builtins(started)  # type: ignore[no-any-return]
+
+
+def _unserved_module(definition: PipelineDefinition, served: frozenset[str]) -> str | None:
+    """The first module of the definition that no running worker serves, if any."""
+    slugs = (NODE_MODULES[node.type].slug for node in definition.nodes)
+    return next((slug for slug in slugs if slug not in served), None)
 
 
 async def _ensure_runnable(gateway: Gateway, user: UserPublic, definition: PipelineDefinition) -> None:

@@ -145,13 +145,18 @@ async function jobsPage() {
 async function newJobPage() {
   const registry = await api("GET", "/api/modules-registry");
   const launchable = registry.modules.filter((m) => m.api_endpoint && !m.alpha_unavailable && registry.active.includes(m.slug));
+  // Listed but not launchable: frozen during the alpha, or no worker serves them right now.
+  const unavailable = registry.modules.filter((m) => m.api_endpoint && m.alpha_unavailable);
   const done = (await api("GET", "/api/jobs?limit=100")).filter((job) => job.status === "done");
-  const select = h("select", { name: "module" }, launchable.map((m) => h("option", { value: m.slug }, `${m.label.fr} (${m.slug})`)));
+  const select = h("select", { name: "module" }, launchable.map((m) => h("option", { value: m.slug }, `${m.label.fr} (${m.slug})`)),
+    unavailable.map((m) => h("option", { value: m.slug, disabled: true }, `${m.label.fr} (${m.slug}) — indisponible pour le moment`)));
   const options = h("div");
   const showOptions = () => options.replaceChildren(...moduleFields(select.value, done));
   select.addEventListener("change", showOptions);
   showOptions();
-  render(h("div", { class: "card" }, h("h1", {}, "Nouveau job"),
+  const banner = unavailable.length === 0 ? "" : h("p", { class: "notice" },
+    `Indisponibles pour le moment (en maintenance ou sans worker actif) : ${unavailable.map((m) => m.label.fr).join(", ")}.`);
+  render(h("div", { class: "card" }, h("h1", {}, "Nouveau job"), banner,
     form([h("label", {}, "Module"), select, options], "Lancer", async (values) => {
       const module = launchable.find((m) => m.slug === values.module);
       const job = await api("POST", module.slug === "scrap" ? "/api/jobs" : module.api_endpoint, jobBody(values));
