@@ -86,6 +86,9 @@ RESULT_GONE: Final = "Résultat expiré ou indisponible"
 UNSUPPORTED_FORMAT: Final = "Format non supporté : {format} (attendu: csv | json | xlsx)"
 JOB_TIMED_OUT: Final = "Durée maximale dépassée (6 heures)"
 ROW_LIMIT: Final = "Entre 1 et {max_items} items par job"
+ROWS_NOT_COMMITTED: Final = "Résultat incomplet : {missing} ligne(s) sur {planned} non enregistrée(s). Relance le job."
+ROW_TIMED_OUT: Final = "délai dépassé"
+ROW_CRASHED: Final = "erreur inattendue sur cette ligne ({kind})"
 
 # --- scrap (zones, grid, estimate) ---------------------------------------------------------------
 ZONE_UNPARSEABLE: Final = (
