@@ -101,6 +101,8 @@ GRID_EMPTY: Final = "Grille vide : les zones demandées ne couvrent aucun point"
 NO_QUERY: Final = "Aucune recherche : indique au moins un terme (ex. « plombier »)"
 NO_ZONE: Final = "Aucune zone : indique au moins une ville, un code postal ou un département"
 MAPS_LINK_INVALID: Final = "Lien Google Maps invalide"
+SEARCHES_ALL_FAILED: Final = "Aucune recherche n'a abouti ({count} en échec) : {reason}"
+SEARCHES_SOME_FAILED: Final = "{failed} recherche(s) sur {total} en échec : {reason}"
 
 # --- pipelines -----------------------------------------------------------------------------------
 PIPELINE_EMPTY: Final = "Pipeline vide"

@@ -121,6 +121,8 @@ class JobRunner:
         assert self._units is not None, "a source module needs unit checkpoints"
         run = SourceRun(module, self._units, context, state)
         rows = await run.run(stop)
+        if not stop.is_set():  # a cancelled job's unexplored units are not failures
+            await run.account_for_failures()
         ended = await self._finish(
             context, module.columns(context), rows, errors=run.flagged, stop=stop, processed=run.processed
         )
