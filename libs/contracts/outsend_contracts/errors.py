@@ -123,6 +123,9 @@ FILTER_RULES_MIXED: Final = (
     "« {key} » est une règle simple : mets-la à côté de « rules », qui ne mêle pas règles simples et logic/conditions"
 )
 FILTER_RULE_TWICE: Final = "« {key} » est donnée deux fois, dans « rules » et à côté : garde-en une"
+ROWS_NOT_COMMITTED: Final = "Résultat incomplet : {missing} ligne(s) sur {planned} non enregistrée(s). Relance le job."
+ROW_TIMED_OUT: Final = "délai dépassé"
+ROW_CRASHED: Final = "erreur inattendue sur cette ligne ({kind})"
 
 # --- scrap (zones, grid, estimate) ---------------------------------------------------------------
 ZONE_UNPARSEABLE: Final = (
@@ -135,6 +138,8 @@ GRID_EMPTY: Final = "Grille vide : les zones demandées ne couvrent aucun point"
 NO_QUERY: Final = "Aucune recherche : indique au moins un terme (ex. « plombier »)"
 NO_ZONE: Final = "Aucune zone : indique au moins une ville, un code postal ou un département"
 MAPS_LINK_INVALID: Final = "Lien Google Maps invalide"
+SEARCHES_ALL_FAILED: Final = "Aucune recherche n'a abouti ({count} en échec) : {reason}"
+SEARCHES_SOME_FAILED: Final = "{failed} recherche(s) sur {total} en échec : {reason}"
 
 # --- pipelines -----------------------------------------------------------------------------------
 PIPELINE_EMPTY: Final = "Pipeline vide"

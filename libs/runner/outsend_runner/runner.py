@@ -110,6 +110,8 @@ class JobRunner:
         assert isinstance(module, RowModule)
         table = self._usable_rows(module, await self._input(context), context)
         await self._process_rows(module, table, context, stop, state)
+        if not stop.is_set():  # a cancelled job ends short on purpose; a finished one has every row
+            await self._require_every_row(context.job_id, len(table.rows))
         columns, rows, error_count = await self._assemble(module, table, context.job_id)
         await self._finish(context, columns, rows, errors=error_count, stop=stop)
 
@@ -119,6 +121,8 @@ class JobRunner:
         assert self._units is not None, "a source module needs unit checkpoints"
         run = SourceRun(module, self._units, context, state)
         rows = await run.run(stop)
+        if not stop.is_set():  # a cancelled job's unexplored units are not failures
+            await run.account_for_failures()
         ended = await self._finish(
             context, module.columns(context), rows, errors=run.flagged, stop=stop, processed=run.processed
         )
@@ -168,7 +172,11 @@ class JobRunner:
 
         async def flush(force: bool = False) -> None:
             records, buffer[:] = list(buffer), []
-            await self._checkpoints.save(context.job_id, records)
+            try:
+                await self._checkpoints.save(context.job_id, records)
+            except BaseException:  # not committed (or not known to be): back in the buffer for the next flush
+                buffer[:0] = records
+                raise
             counts = await self._checkpoints.counts(context.job_id)
             await context.journal.progress(
                 processed=counts.processed,
@@ -188,21 +196,29 @@ class JobRunner:
                 if len(buffer) >= FLUSH_ROWS:
                     await flush()
 
+        rows_over = asyncio.Event()
+
         async def flusher() -> None:
             while True:
-                await asyncio.sleep(FLUSH_EVERY)
-                await flush()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(rows_over.wait(), FLUSH_EVERY)
+                last = rows_over.is_set()  # read before flushing: rows may end during a flush begun earlier
+                await flush(force=last)
+                if last:
+                    return
 
         await module.open(context)
         ticker = asyncio.create_task(flusher())
         try:
             await asyncio.gather(*(worker() for _ in range(module.rows_at_once(context))))
+            rows_over.set()  # the ticker ends with a last flush of everything buffered, awaited here
+            await ticker
         finally:
-            ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ticker
+            if not ticker.done():  # the rows did not end (a crash, the worker stopping): nothing to finish
+                ticker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ticker
             await module.close(context)
-        await flush(force=True)
         for reason, count in await self._checkpoints.failure_reasons(context.job_id):
             await context.log(f"{count} ligne(s) en erreur : {reason}", "warn")
 
@@ -213,7 +229,13 @@ class JobRunner:
             kept = {key: cell(value) for key, value in error.columns.items()}
             return [RowRecord(index, 0, kept, failed=True, counted=False, error=str(error))]
         except TimeoutError:
-            return [RowRecord(index, 0, {}, failed=True, counted=False, error="délai dépassé")]
+            return [RowRecord(index, 0, {}, failed=True, counted=False, error=errors.ROW_TIMED_OUT)]
+        except JobFailure:
+            raise
+        except Exception as error:  # a module's bug on one row's data: that row fails, never the job
+            log.exception("runner.row_crashed", job_id=context.job_id, job_type=context.job_type, row=index)
+            reason = errors.ROW_CRASHED.format(kind=type(error).__name__)
+            return [RowRecord(index, 0, {}, failed=True, counted=False, error=reason)]
         if not produced:
             return [RowRecord(index, NO_OUTPUT, {}, counted=False)]
         records = []
@@ -221,6 +243,15 @@ class JobRunner:
             data = {key: cell(value) for key, value in values.items()}
             records.append(RowRecord(index, part, data, counted=module.counts_as_result(data)))
         return records
+
+    async def _require_every_row(self, job_id: str, planned: int) -> None:
+        """A job is ``done`` only if each planned row is committed: anything else would be a short
+        result presented as complete."""
+        committed = await self._checkpoints.processed_indices(job_id)
+        if committed != set(range(planned)):
+            missing = len(set(range(planned)) - committed)
+            log.error("runner.rows_missing", job_id=job_id, planned=planned, committed=len(committed))
+            raise JobFailure(errors.ROWS_NOT_COMMITTED.format(missing=missing, planned=planned))
 
     async def _assemble(
         self, module: RowModule, table: Table, job_id: str

@@ -8,10 +8,14 @@ import time
 from collections import Counter
 from typing import Any
 
+from outsend_contracts import errors
 from outsend_contracts.jobs.state import JobState
-from outsend_runner.module import JobContext, SourceModule, Unit, UnitError, UnitOutcome, UnitResult
+from outsend_platform.logging import get_logger
+from outsend_runner.module import JobContext, JobFailure, SourceModule, Unit, UnitError, UnitOutcome, UnitResult
 from outsend_runner.table import cell
 from outsend_runner.units import UnitCheckpoints
+
+log = get_logger(__name__)
 
 FLUSH_EVERY = 1.0
 MAX_SPAWN_RATIO = 0.9
@@ -71,6 +75,20 @@ class SourceRun:
         await self._report(force=True)
         rows = await self._units.rows(context.job_id)
         return rows[: self._limit] if self._limit else rows
+
+    async def account_for_failures(self) -> None:
+        """Log the units that could not be done; when none could, the job found nothing it can
+        stand for (Maps unreachable, blocked, its pages changed) and fails with the reason."""
+        failed = [outcome for outcome in self._outcomes if outcome.flagged]
+        if not failed:
+            return
+        reason = Counter(str(outcome.facts.get("error", "")) for outcome in failed).most_common(1)[0][0]
+        total = len(self._outcomes)
+        log.warning("source.units_failed", job_id=self._context.job_id, failed=len(failed), units=total, reason=reason)
+        if len(failed) == total:
+            raise JobFailure(errors.SEARCHES_ALL_FAILED.format(count=total, reason=reason))
+        partial = errors.SEARCHES_SOME_FAILED.format(failed=len(failed), total=total, reason=reason)
+        await self._context.log(partial, "warn")
 
     async def _inherit(self) -> None:
         context = self._context

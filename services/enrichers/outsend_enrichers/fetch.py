@@ -259,7 +259,7 @@ class Fetcher:
             page, location = await self._with_retries(url, proxied)
             if location is None:
                 return page
-            url = urljoin(url, location)
+            url = _joined(url, location)
         raise FetchError(errors.FETCH_TOO_MANY_REDIRECTS)
 
     async def _with_retries(self, url: str, proxied: bool) -> tuple[Page, str | None]:
@@ -272,11 +272,8 @@ class Fetcher:
         raise AssertionError("the last attempt never asks for a retry")
 
     async def _once(self, url: str, proxied: bool, *, last: bool) -> tuple[Page, str | None]:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError(errors.FETCH_INVALID_URL)
-        host = parts.hostname.lower()
-        client = await self._route(host, parts.port or _default_port(parts.scheme), proxied)
+        host, port = _host_and_port(url)
+        client = await self._route(host, port, proxied)
         async with self._hosts.slot(host), self._in_flight:
             try:
                 async with client.stream("GET", url) as response:
@@ -348,6 +345,26 @@ class Fetcher:
             if size >= self.settings.max_bytes:
                 return b"".join(chunks)[: self.settings.max_bytes], True
         return b"".join(chunks), False
+
+
+def _host_and_port(url: str) -> tuple[str, int]:
+    """Where ``url`` points; :class:`FetchError` for what is no web address (a port out of range or
+    not a number, a broken IPv6 literal): one bad link is that page's problem, not the job's."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise FetchError(errors.FETCH_INVALID_URL) from error
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(errors.FETCH_INVALID_URL)
+    return parts.hostname.lower(), port or _default_port(parts.scheme)
+
+
+def _joined(url: str, location: str) -> str:
+    try:
+        return urljoin(url, location)
+    except ValueError as error:  # a redirect to a broken address
+        raise FetchError(errors.FETCH_INVALID_URL) from error
 
 
 def _default_port(scheme: str) -> int:

@@ -34,7 +34,10 @@ def has_public_suffix(domain: str) -> bool:
 
 
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # a broken IPv6 literal: no host
+        return ""
 
 
 def plain(text: str) -> str:

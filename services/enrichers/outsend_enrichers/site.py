@@ -83,7 +83,11 @@ def site_url(value: str) -> str:
         raise FetchError(errors.FETCH_INVALID_URL)
     if not re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
         value = "https://" + value.lstrip("/")
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- read for its check: a port out of range or not a number raises
+    except ValueError as error:
+        raise FetchError(errors.FETCH_INVALID_URL) from error
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in parts.netloc:
         raise FetchError(errors.FETCH_INVALID_URL)
     return parts._replace(path=parts.path or "/").geturl()

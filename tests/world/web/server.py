@@ -39,6 +39,16 @@ REBIND_TARGET = "http://rebind.attaquant.net/"
 NOT_BUSINESSES = frozenset({"pagesjaunes.fr"})
 """Directories a Maps listing may give as its website: nothing of the business is found there."""
 
+BROKEN_LINKS_HOST = "liens-casses.fr"
+"""A site whose homepage links to addresses no client can open: a port out of range, a port that
+is not a number, a broken IPv6 literal. Its address is on the homepage itself."""
+BROKEN_LINKS_EMAIL = "contact@liens-casses.fr"
+BROKEN_LINKS_HOME = f"""<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Atelier Lebrun</title>
+</head><body><h1>Atelier Lebrun, encadreur</h1><p>Écrivez-nous : {BROKEN_LINKS_EMAIL}</p>
+<nav><a href="http://liens-casses.fr:99999/contact">Contact</a>
+<a href="http://liens-casses.fr:abc/mentions-legales">Mentions légales</a>
+<a href="http://[liens-casses.fr/a-propos">Qui sommes-nous ?</a></nav></body></html>"""
+
 Scope = dict[str, Any]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -103,6 +113,9 @@ class WebApp:
             self._access_log.write(f"{scope['scheme']} {host} {path}\n")
         if self.latency is not None:
             await asyncio.sleep(self.latency.delay(host, path))
+        if host.split(":", 1)[0].lower() == BROKEN_LINKS_HOST:
+            await _respond(send, 200 if path == "/" else 404, BROKEN_LINKS_HOME.encode() if path == "/" else b"")
+            return
         if site is None:
             await _respond(send, 404, b"<h1>Site inconnu</h1>")
             return

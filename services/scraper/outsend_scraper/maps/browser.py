@@ -133,9 +133,10 @@ class MapsBrowser:
             )
             clean = True
             return found
-        except (TimeoutError, MapsUnavailableError, Exception) as error:
+        except Exception as error:
             self._proxies.failed(proxy)
-            raise MapsUnavailableError(f"recherche illisible ({type(error).__name__})") from error
+            why = str(error) if isinstance(error, MapsUnavailableError) else type(error).__name__
+            raise MapsUnavailableError(f"recherche Google Maps illisible ({why})") from error
         finally:
             page.remove_listener("response", collect)
             for task in answers:
@@ -207,13 +208,14 @@ class MapsBrowser:
     # --- plumbing --------------------------------------------------------------------------------
     async def _open(self, page: Page, url: str) -> None:
         response = await page.goto(url, wait_until="domcontentloaded")
-        if response is not None and response.status >= 500:
-            raise MapsUnavailableError(f"HTTP {response.status}")
         if await page.locator(CONSENT_BUTTON).count():
-            async with page.expect_navigation(wait_until="domcontentloaded"):
+            async with page.expect_navigation(wait_until="domcontentloaded") as navigation:
                 await page.locator(CONSENT_BUTTON).first.click()  # "Tout refuser"
             if "/consent" in page.url:
                 raise MapsUnavailableError("consentement refusé")
+            response = await navigation.value  # the page asked for, reached through the consent
+        if response is not None and response.status >= 500:
+            raise MapsUnavailableError(f"HTTP {response.status}")
 
     async def _context(self, proxy: str | None) -> BrowserContext:
         async with self._lock:

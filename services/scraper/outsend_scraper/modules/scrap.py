@@ -84,7 +84,7 @@ class ScrapModule(SourceModule):
                 break
             except MapsUnavailableError as error:
                 if attempt == ATTEMPTS:
-                    raise UnitError(f"tuile {tile.key} illisible : {error}", attempts=attempt) from error
+                    raise UnitError(str(error), attempts=attempt) from error  # the tile is in the unit's facts
                 await asyncio.sleep(RETRY_PAUSE * attempt)
         located = [place for place in page.places if place.lat is not None and place.lon is not None]
         rows = []
