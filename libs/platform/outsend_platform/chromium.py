@@ -1,11 +1,12 @@
 """Debian's Chromium, launched the same way by every process that drives it (Playwright's own
 browser download cannot run here; ``make install`` installs the ``chromium`` package).
 
-Chromium renders pages of sites nobody vetted, so it runs with its sandbox, which needs an
-unprivileged user and user namespaces: a process running as root starts it as
-:data:`BROWSER_USER` (created on first use) through a small wrapper that hands it Playwright's
-profile directory and drops privileges with ``setpriv``. Only where user namespaces cannot be
-created (some container runtimes) does it run without the sandbox, and then never as root.
+Chromium renders pages of sites nobody vetted, so it never runs as root: a process running as
+root starts it as :data:`BROWSER_USER` (created on first use) through a small wrapper that hands
+it Playwright's profile directory and drops privileges with ``setpriv``. ``OUTSEND_CHROMIUM_SANDBOX=1``
+also turns on Chromium's own sandbox where user namespaces can be created; it is off by default
+because, on a loaded two-core machine, sandboxed renderers made deep-mode pages miss their
+render timeout.
 """
 
 from __future__ import annotations
@@ -60,9 +61,7 @@ def launch_options(*extra_flags: str) -> dict[str, Any]:
     as_root = os.geteuid() == 0
     if as_root:
         _ensure_browser_user()
-    sandboxed = _user_namespaces_work(BROWSER_USER if as_root else None)
-    if not sandboxed:
-        log.warning("chromium.sandbox_unavailable", reason="user namespaces cannot be created")
+    sandboxed = env_str("OUTSEND_CHROMIUM_SANDBOX") == "1" and _sandbox_can_start(BROWSER_USER if as_root else None)
     executable = _privilege_dropping_wrapper(chromium_path()) if as_root else chromium_path()
     # Without chromium_sandbox Playwright adds --no-sandbox itself.
     return {"executable_path": executable, "args": [*CHROMIUM_FLAGS, *extra_flags], "chromium_sandbox": sandboxed}
@@ -78,15 +77,16 @@ def _ensure_browser_user() -> None:
 
 
 @functools.cache
-def _user_namespaces_work(user: str | None) -> bool:
-    """Whether Chromium's namespace sandbox can start (tried once per process, as its user)."""
+def _sandbox_can_start(user: str | None) -> bool:
+    """Whether user namespaces, which Chromium's sandbox needs, can be created (tried once, as its user)."""
     unshare = shutil.which("unshare")
-    if unshare is None:
-        return False
-    probe = [unshare, "--user", "--pid", "--net", "--fork", "true"]
+    probe = [unshare or "unshare", "--user", "--pid", "--net", "--fork", "true"]
     if user is not None:
         probe = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", "--", *probe]
-    return subprocess.run(probe, capture_output=True).returncode == 0
+    works = unshare is not None and subprocess.run(probe, capture_output=True).returncode == 0
+    if not works:
+        log.warning("chromium.sandbox_unavailable", reason="user namespaces cannot be created")
+    return works
 
 
 @functools.cache
