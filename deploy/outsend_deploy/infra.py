@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -16,6 +18,10 @@ import httpx
 
 PG_USER = "embedded_postgres"
 """Postgres refuses to run as root; as root we run it as this unprivileged user."""
+NATS_USER = "outsend"
+"""The one NATS user every service connects as."""
+PG_SUPERUSER = "postgres"
+"""The role every service connects as (it creates its own schema)."""
 
 
 def free_port() -> int:
@@ -38,19 +44,20 @@ class NatsServer:
     data_dir: Path
     port: int
     monitor_port: int
+    password: str = field(repr=False)
+    """Of :data:`NATS_USER`; clients without it are refused."""
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
-
-    @property
-    def url(self) -> str:
-        return f"nats://127.0.0.1:{self.port}"
 
     def start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         config = self.data_dir / "nats.conf"
+        config.touch(mode=0o600)
+        config.chmod(0o600)  # written before this file held a password: tighten it
         config.write_text(
             f"listen: 127.0.0.1:{self.port}\n"
             f"http: 127.0.0.1:{self.monitor_port}\n"
             "max_payload: 8MB\n"
+            f'authorization {{ user: "{NATS_USER}", password: "{self.password}" }}\n'
             f'jetstream {{ store_dir: "{self.data_dir / "jetstream"}" }}\n'
         )
         with open(self.data_dir / "nats.log", "ab") as log:  # the child keeps its own copy of the fd
@@ -98,13 +105,11 @@ def _nats_binary() -> Path:
 class PostgresServer:
     data_dir: Path
     port: int
+    password: str = field(repr=False)
+    """Of the superuser :data:`PG_SUPERUSER`; connections without it are refused (scram-sha-256)."""
     durable: bool = True
     """``fsync=off`` when False: fine for tests, never for real data."""
     database: str = "outsend"
-
-    @property
-    def url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{self.database}"
 
     def start(self) -> None:
         with warnings.catch_warnings():  # the package looks up a runtime dir it does not need here
@@ -117,7 +122,7 @@ class PostgresServer:
         if self._user is not None:
             self._grant_access()
         if not (self.data_dir / "PG_VERSION").exists():
-            self._run("initdb", "-D", str(self.data_dir), "-U", "postgres", "--auth=trust", "--encoding=UTF8")
+            self._initdb()
         if self._running():
             self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
         options = f"-h 127.0.0.1 -p {self.port} -k {self.data_dir}"
@@ -127,6 +132,7 @@ class PostgresServer:
             "pg_ctl", "-D", str(self.data_dir), "-l", str(self.data_dir / "postgres.log"),
             "-o", options, "-w", "-t", "60", "start",
         )  # fmt: skip
+        self._require_password()
         self._ensure_database()
 
     def stop(self) -> None:
@@ -141,16 +147,45 @@ class PostgresServer:
         )
         return result.returncode == 0
 
+    def _initdb(self) -> None:
+        """A new cluster whose superuser has the password, asked of every connection."""
+        with tempfile.NamedTemporaryFile("w", prefix="outsend-pg-") as password_file:
+            password_file.write(self.password)
+            password_file.flush()
+            if self._user is not None:
+                shutil.chown(password_file.name, self._user)
+            self._run(
+                "initdb", "-D", str(self.data_dir), "-U", PG_SUPERUSER, "--auth=scram-sha-256",
+                f"--pwfile={password_file.name}", "--encoding=UTF8",
+            )  # fmt: skip
+
+    def _require_password(self) -> None:
+        """A cluster made before passwords trusted every local connection: give the superuser its
+        password, then ask for it (``pg_hba.conf`` rules switched from ``trust`` to scram)."""
+        rules = self.data_dir / "pg_hba.conf"
+        current = rules.read_text()
+        asking = re.sub(r"^(?!\s*#)(.*\S)\s+trust\s*$", r"\1 scram-sha-256", current, flags=re.MULTILINE)
+        if asking == current:
+            return
+        self._psql(f"ALTER ROLE {PG_SUPERUSER} PASSWORD '{self.password}'")  # read from stdin, not argv
+        rules.write_text(asking)
+        self._run("pg_ctl", "-D", str(self.data_dir), "reload")
+
     def _ensure_database(self) -> None:
-        psql = [str(self._bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-tAc"]
-        exists = subprocess.run(
-            [*psql, f"SELECT 1 FROM pg_database WHERE datname = '{self.database}'"],
-            capture_output=True, text=True, check=True, user=self._user,
-        ).stdout.strip()  # fmt: skip
-        if exists != "1":
-            subprocess.run(
-                [*psql, f'CREATE DATABASE "{self.database}"'], check=True, capture_output=True, user=self._user
-            )
+        if self._psql(f"SELECT 1 FROM pg_database WHERE datname = '{self.database}'") != "1":
+            self._psql(f'CREATE DATABASE "{self.database}"')
+
+    def _psql(self, statement: str) -> str:
+        """One statement through psql on TCP, sent on stdin so no process listing shows it."""
+        command = [str(self._bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", PG_SUPERUSER]
+        result = subprocess.run(
+            [*command, "-X", "-v", "ON_ERROR_STOP=1", "-tA", "-d", "postgres"],
+            input=statement, capture_output=True, text=True, user=self._user,
+            env={**os.environ, "PGPASSWORD": self.password},
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise RuntimeError(f"psql failed: {result.stderr or result.stdout}")
+        return result.stdout.strip()
 
     def _run(self, program: str, *args: str) -> None:
         result = subprocess.run([str(self._bin / program), *args], capture_output=True, text=True, user=self._user)

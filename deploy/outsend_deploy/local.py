@@ -8,11 +8,25 @@ import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from outsend_deploy.infra import NatsServer, PostgresServer, free_port
+from outsend_deploy.infra import NATS_USER, PG_SUPERUSER, NatsServer, PostgresServer, free_port
 from outsend_deploy.supervisor import SERVICES, ServiceProcess, Supervisor
+
+NATS_PASSWORD_FILE = "nats_password"
+POSTGRES_PASSWORD_FILE = "postgres_password"
+"""Files of the data dir holding the generated passwords (mode 0600)."""
+
+
+def without_password(url: str) -> str:
+    """The URL as it can be printed: any password replaced by ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    credentials, _, address = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=f"{credentials.split(':', 1)[0]}:***@{address}"))
 
 
 @dataclass
@@ -61,30 +75,37 @@ class LocalPlatform:
     def start_infra(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if self.nats_url is None:
-            self.nats = NatsServer(self.data_dir / "nats", self.nats_port, free_port())
+            password = self._generated_secret(NATS_PASSWORD_FILE)
+            self.nats = NatsServer(self.data_dir / "nats", self.nats_port, free_port(), password)
             self.nats.start()
         if self.database_url is None:
-            self.postgres = PostgresServer(self.data_dir / "postgres", self.postgres_port, durable=self.durable)
+            password = self._generated_secret(POSTGRES_PASSWORD_FILE)
+            self.postgres = PostgresServer(self.data_dir / "postgres", self.postgres_port, password, self.durable)
             self.postgres.start()
 
     def connection_env(self) -> dict[str, str]:
-        nats_url = self.nats_url or f"nats://127.0.0.1:{self.nats_port}"
-        database_url = self.database_url or f"postgresql://postgres@127.0.0.1:{self.postgres_port}/outsend"
+        """What every service is started with; the URLs of servers started here carry their credentials."""
         return {
-            "OUTSEND_NATS_URL": nats_url,
-            "OUTSEND_DATABASE_URL": database_url,
+            "OUTSEND_NATS_URL": self.nats_url or self._local_nats_url(),
+            "OUTSEND_DATABASE_URL": self.database_url or self._local_database_url(),
             "OUTSEND_DATA_DIR": str(self.data_dir),
-            "OUTSEND_SECRET_KEY": self._secret_key(),
+            "OUTSEND_SECRET_KEY": os.environ.get("OUTSEND_SECRET_KEY") or self._generated_secret("secret_key"),
         }
 
-    def _secret_key(self) -> str:
-        if os.environ.get("OUTSEND_SECRET_KEY"):
-            return os.environ["OUTSEND_SECRET_KEY"]
-        path = self.data_dir / "secret_key"
+    def _local_nats_url(self) -> str:
+        return f"nats://{NATS_USER}:{self._generated_secret(NATS_PASSWORD_FILE)}@127.0.0.1:{self.nats_port}"
+
+    def _local_database_url(self) -> str:
+        password = self._generated_secret(POSTGRES_PASSWORD_FILE)
+        return f"postgresql://{PG_SUPERUSER}:{password}@127.0.0.1:{self.postgres_port}/outsend"
+
+    def _generated_secret(self, name: str) -> str:
+        """A random secret kept in the data dir (readable by its owner only), made on first use."""
+        path = self.data_dir / name
         if not path.exists():
             self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
             path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
         return path.read_text().strip()
 
     # --- services ----------------------------------------------------------------------------
@@ -128,8 +149,9 @@ class LocalPlatform:
         try:
             self.start_infra()
             env = self.connection_env()
-            print(f"NATS      {env['OUTSEND_NATS_URL']}")
-            print(f"Postgres  {env['OUTSEND_DATABASE_URL']}")
+            print(f"NATS      {without_password(env['OUTSEND_NATS_URL'])}")
+            print(f"Postgres  {without_password(env['OUTSEND_DATABASE_URL'])}")
+            print(f"Passwords {self.data_dir / NATS_PASSWORD_FILE}, {self.data_dir / POSTGRES_PASSWORD_FILE}")
             if services:
                 self.start_services()
                 self.wait_healthy()

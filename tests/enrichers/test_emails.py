@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from outsend_deploy.local import LocalPlatform
@@ -85,6 +88,69 @@ def test_deep_mode_outlives_its_browser_dying(platform: LocalPlatform, user: Api
     finished = user.wait(deep["id"], timeout=300)
     assert finished["status"] == "done" and finished["error_count"] == 0, finished
     assert mismatches(sites, user.all_items(deep["id"]), "emails", deep=True) == []
+
+
+def real_user_id(pid: int) -> int | None:
+    """The real user id of a process, ``None`` once it is gone."""
+    try:
+        fields = dict(line.split(":", 1) for line in (Path("/proc") / str(pid) / "status").read_text().splitlines())
+    except OSError:
+        return None
+    return int(fields["Uid"].split()[0])
+
+
+def test_deep_mode_renders_in_a_browser_not_running_as_root(platform: LocalPlatform, user: Api, web: WebWorld) -> None:
+    sites = [site for site in web.sites if site.truth.email_deep != site.truth.email and not site.broken][:8]
+    normal = user.wait(user.create("emails", items=[site.row() for site in sites])["id"])
+    deep = user.create("emails", source_job_id=normal["id"], mode="deep")
+    assert platform.supervisor is not None
+    worker = platform.supervisor.get("enrichers").process
+    assert worker is not None
+    deadline = time.monotonic() + 60
+    while not any(rendering(pid) for pid in chromium_processes(worker.pid)):
+        assert time.monotonic() < deadline, "the deep run never rendered a page"
+        time.sleep(0.02)
+    users = {pid: real_user_id(pid) for pid in chromium_processes(worker.pid)}
+    seen = {pid: uid for pid, uid in users.items() if uid is not None}
+
+    assert seen and 0 not in seen.values(), seen
+    assert user.wait(deep["id"], timeout=300)["status"] == "done"
+
+
+@contextlib.contextmanager
+def counting_listener() -> Iterator[tuple[int, list[socket.socket]]]:
+    """A loopback TCP port, and every connection made to it."""
+    server = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):  # the server socket closed
+            while True:
+                accepted.append(server.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield server.getsockname()[1], accepted
+    finally:
+        server.close()
+        for connection in accepted:
+            connection.close()
+
+
+def test_deep_mode_pages_cannot_open_websockets_to_private_addresses(user: Api, web: WebWorld) -> None:
+    site = next(site for site in web.sites if site.truth.email_deep != site.truth.email and not site.broken)
+    with counting_listener() as (port, connections):
+        web.server.app.extra_html[site.host] = (
+            f"<script>new WebSocket('ws://127.0.0.1:{port}/'); new WebSocket('ws://localhost:{port}/');</script>"
+        )
+        try:
+            normal = user.wait(user.create("emails", items=[site.row()])["id"])
+            deep = user.wait(user.create("emails", source_job_id=normal["id"], mode="deep")["id"], timeout=300)
+        finally:
+            del web.server.app.extra_html[site.host]
+        assert deep["status"] == "done", deep
+        assert mismatches([site], user.all_items(deep["id"]), "emails", deep=True) == []  # the page still rendered
+        assert connections == []
 
 
 def test_deep_mode_needs_a_done_normal_run(user: Api, web: WebWorld) -> None:

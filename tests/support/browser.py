@@ -7,13 +7,13 @@ from contextlib import contextmanager
 
 from playwright.sync_api import Browser, sync_playwright
 
-from outsend_platform.chromium import CHROMIUM_FLAGS, chromium_path
+from outsend_platform.chromium import launch_options
 
 
 @contextmanager
 def chromium() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_FLAGS))
+        browser = playwright.chromium.launch(**launch_options())
         try:
             yield browser
         finally:

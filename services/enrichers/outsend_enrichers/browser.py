@@ -13,18 +13,17 @@ import asyncio
 import contextlib
 from typing import Any
 
-from playwright.async_api import Browser, Playwright, Route, async_playwright
+from playwright.async_api import Browser, Playwright, Route, WebSocketRoute, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from outsend_enrichers.fetch import USER_AGENT, Fetcher, FetchError
-from outsend_platform.chromium import CHROMIUM_FLAGS as BASE_FLAGS
-from outsend_platform.chromium import chromium_path
+from outsend_platform.chromium import launch_options
 from outsend_platform.logging import get_logger
 
 log = get_logger(__name__)
 
 # The page talks only to the route handler (no QUIC to open); /dev/shm is small in containers.
-CHROMIUM_FLAGS = (*BASE_FLAGS, "--disable-quic", "--disable-dev-shm-usage")
+EXTRA_FLAGS = ("--disable-quic", "--disable-dev-shm-usage")
 SKIPPED_RESOURCES = frozenset({"image", "media", "font", "stylesheet", "manifest", "other"})
 RENDER_TIMEOUT_MS = 15_000
 SETTLE_MS = 400
@@ -46,9 +45,7 @@ class Renderer:
 
     async def _launch(self) -> Browser:
         assert self._playwright is not None, "start() first"
-        self._browser = await self._playwright.chromium.launch(
-            executable_path=chromium_path(), args=list(CHROMIUM_FLAGS)
-        )
+        self._browser = await self._playwright.chromium.launch(**launch_options(*EXTRA_FLAGS))
         return self._browser
 
     async def _live_browser(self) -> Browser:
@@ -83,6 +80,7 @@ class Renderer:
         context = await browser.new_context(user_agent=USER_AGENT, service_workers="block")
         try:
             await context.route("**/*", self._answer)
+            await context.route_web_socket("**/*", _refuse)
             page = await context.new_page()
             await page.goto(url, wait_until="load", timeout=RENDER_TIMEOUT_MS)
             await page.wait_for_timeout(SETTLE_MS)
@@ -103,3 +101,8 @@ class Renderer:
             return
         headers: dict[str, Any] = {"content-type": page.content_type or "text/html"}
         await route.fulfill(status=page.status, headers=headers, body=page.content)
+
+
+async def _refuse(websocket: WebSocketRoute) -> None:
+    """A WebSocket cannot go through the fetcher, so none leaves the browser: the page sees it close."""
+    await websocket.close(code=1008, reason="blocked")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from outsend_platform.chromium import chromium_path
 from outsend_platform.settings import env_float, env_list, env_str
 
 
@@ -14,7 +13,6 @@ class ScraperSettings:
     """Where Google Maps is (``OUTSEND_MAPS_BASE_URL``; the simulator in tests and demos)."""
     proxy_urls: tuple[str, ...]
     """Outbound proxy pool (``OUTSEND_PROXY_URLS``, comma-separated ``http://user:pass@host:port``)."""
-    chromium_path: str
     pages: int
     """Browser pages searching at once within a job."""
     tile_timeout: float
@@ -27,7 +25,6 @@ class ScraperSettings:
         return cls(
             maps_base_url=env_str("OUTSEND_MAPS_BASE_URL", "https://www.google.com").rstrip("/"),
             proxy_urls=tuple(env_list("OUTSEND_PROXY_URLS")),
-            chromium_path=chromium_path(),
             pages=max(1, int(env_float("OUTSEND_SCRAPER_PAGES", 3))),
             tile_timeout=env_float("OUTSEND_SCRAPER_TILE_TIMEOUT", 60.0),
             seconds_per_tile=env_float("OUTSEND_SCRAPER_SECONDS_PER_TILE", 30.0),

@@ -93,6 +93,8 @@ class WebApp:
         """(host, HTTP version) of every request served."""
         self._access_log = access_log.open("a", buffering=1) if access_log else None
         self.page = lru_cache(maxsize=4096)(lambda host, page: page_html(self.sites[host], page))
+        self.extra_html: dict[str, str] = {}
+        """Host → markup added at the end of its HTML pages (a test's own script)."""
 
     async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Any]], send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -152,6 +154,8 @@ class WebApp:
         if body is None:
             await _respond(send, 404, b"<h1>Page introuvable</h1>")
             return
+        if content_type.startswith("text/html") and site.host in self.extra_html:
+            body = body.replace("</body>", self.extra_html[site.host] + "</body>")
         if site.broken == "wrong_charset":  # Windows-1252 bytes sent as UTF-8
             await _respond(send, 200, body.encode("cp1252", "replace"), "text/html; charset=utf-8")
             return

@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, Response, async_playwright
 
-from outsend_platform.chromium import CHROMIUM_FLAGS
+from outsend_platform.chromium import launch_options
 from outsend_platform.logging import get_logger
 from outsend_scraper.maps.payload import Place, parse_place_state, parse_search, state_payloads
 from outsend_scraper.settings import ScraperSettings
@@ -234,9 +234,7 @@ class MapsBrowser:
         if self._browser is None or not self._browser.is_connected():
             if self._playwright is None:
                 self._playwright = await async_playwright().start()
-            self._browser = await self._playwright.chromium.launch(
-                executable_path=self._settings.chromium_path, headless=True, args=list(CHROMIUM_FLAGS)
-            )
+            self._browser = await self._playwright.chromium.launch(**launch_options())
             self._contexts.clear()
             self._idle.clear()
             log.info("browser.launched", version=self._browser.version)
