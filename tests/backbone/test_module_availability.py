@@ -92,7 +92,7 @@ def test_a_stopped_or_killed_worker_s_modules_turn_unavailable_and_come_back(wor
         _refused_for_lack_of_worker(api)
 
         enrichers.start()
-        _wait_for(api, ENRICHERS, active=True, timeout=60)
+        _wait_for(api, ENRICHERS, active=True, timeout=120)
 
         enrichers.kill()  # a crash cannot withdraw anything: its keys expire with the bucket's TTL
         document = _wait_for(api, ENRICHERS, active=False, timeout=within_ttl)
@@ -100,6 +100,6 @@ def test_a_stopped_or_killed_worker_s_modules_turn_unavailable_and_come_back(wor
         _refused_for_lack_of_worker(api)
 
         enrichers.start()
-        _wait_for(api, ENRICHERS, active=True, timeout=60)
+        _wait_for(api, ENRICHERS, active=True, timeout=120)
         job = api.create("filter", items=[{"nom": "Cabinet A"}])
         assert api.wait(job["id"])["status"] == "done"
