@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 
 import nats
-from nats.js.errors import NoKeysError
 
 from outsend_contracts import subjects
 from outsend_deploy.local import LocalPlatform
 from outsend_platform.eventstore import EventStore
 from outsend_platform.objects import ObjectStorage
+from outsend_platform.workers import ServedModules
 
 
 def _nats_url(platform: LocalPlatform) -> str:
@@ -23,11 +23,7 @@ def announced_modules(platform: LocalPlatform) -> set[str]:
     async def read() -> set[str]:
         nc = await nats.connect(_nats_url(platform))
         try:
-            kv = await nc.jetstream().key_value(subjects.KV_WORKERS)
-            try:
-                return {subjects.served_slug(key) for key in await kv.keys()}
-            except NoKeysError:
-                return set()
+            return set(await ServedModules(nc.jetstream()).current())
         finally:
             await nc.close()
 

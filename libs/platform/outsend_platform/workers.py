@@ -15,12 +15,14 @@ import uuid
 from collections.abc import Sequence
 
 from nats.js import JetStreamContext
-from nats.js.errors import NoKeysError
 
 from outsend_contracts import streams, subjects
 from outsend_platform.logging import get_logger
 
 log = get_logger(__name__)
+
+BUCKET_STREAM = f"KV_{subjects.KV_WORKERS}"
+KEY_PREFIX = f"$KV.{subjects.KV_WORKERS}."
 
 SERVED_CACHE_SECONDS = 2.0
 """How long a read of the live set is reused: requests in a burst share one bucket listing."""
@@ -54,10 +56,10 @@ class ModuleAnnouncer:
         await self._withdraw()
 
     async def _withdraw(self) -> None:
+        # A purge leaves no delete marker, so the bucket's subjects are exactly the live keys.
         try:
-            kv = await self._js.key_value(subjects.KV_WORKERS)
             for key in self._keys:
-                await kv.delete(key)
+                await self._js.purge_stream(BUCKET_STREAM, subject=KEY_PREFIX + key)
         except Exception as error:  # the keys then expire with the bucket's TTL
             log.warning("workers.withdraw_failed", error=repr(error))
 
@@ -83,9 +85,8 @@ class ServedModules:
             return self._served
 
     async def _read(self) -> frozenset[str]:
-        kv = await self._js.key_value(subjects.KV_WORKERS)
-        try:
-            keys = await kv.keys()
-        except NoKeysError:
-            return frozenset()
+        # The stream's own subject counts, not ``kv.keys()``: that watcher can report its end before
+        # the first key arrives (a race in nats-py) and so answer "no worker" while every one is up.
+        info = await self._js.stream_info(BUCKET_STREAM, subjects_filter=KEY_PREFIX + ">")
+        keys = (subject.removeprefix(KEY_PREFIX) for subject in (info.state.subjects or {}))
         return frozenset(subjects.served_slug(key) for key in keys)

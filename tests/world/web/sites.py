@@ -12,7 +12,9 @@ certificate from an unknown CA). :class:`Truth` is what a perfect extractor woul
 
 from __future__ import annotations
 
+import itertools
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import phonenumbers
@@ -416,6 +418,7 @@ def generate(count: int, seed: int = 2024, broken_share: float = 0.08) -> list[S
     rng = random.Random(seed)
     sites: list[SiteSpec] = []
     used: set[str] = set()
+    broken_kinds = itertools.cycle(BROKEN)  # in turn, so every fault is served whatever else is drawn
     for index in range(count):
         trade_slug, trade_name = rng.choice(TRADES)
         last, first = rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES)
@@ -424,7 +427,8 @@ def generate(count: int, seed: int = 2024, broken_share: float = 0.08) -> list[S
         if host in used:
             host = f"{trade_slug}-{ascii_slug(last)}-{ascii_slug(city[0])}-{index}.fr"
         used.add(host)
-        sites.append(_draw_site(rng, index, host, (trade_slug, trade_name), (first, last), city, broken_share))
+        site = _draw_site(rng, index, host, (trade_slug, trade_name), (first, last), city, broken_share, broken_kinds)
+        sites.append(site)
     return sites
 
 
@@ -448,6 +452,7 @@ def _draw_site(
     owner: tuple[str, str],
     city: tuple[str, str, str],
     broken_share: float,
+    broken_kinds: Iterator[str] | None = None,
 ) -> SiteSpec:
     (trade_slug, trade_name), (first, last) = trade, owner
     name = f"{trade_name} {last}"
@@ -455,7 +460,9 @@ def _draw_site(
     socials, decoy_socials = _socials(rng, ascii_slug(f"{trade_slug}{last}").replace("-", ""))
     primary, phones = _phones(rng, city[2])
     legal = _legal(rng, name, (first, last), city, rng.choice(STREETS)) if rng.random() < 0.8 else None
-    broken = rng.choice(BROKEN) if rng.random() < broken_share else None
+    broken = None
+    if rng.random() < broken_share:
+        broken = next(broken_kinds) if broken_kinds else rng.choice(BROKEN)
     # A huge page goes over plain HTTP: framing 12 MB in pure-Python HTTP/2 would starve the world's server.
     https = (rng.random() < 0.7 or broken == "bad_certificate") and broken != "huge"
     www = rng.random() < 0.5
