@@ -10,11 +10,13 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from outsend_deploy.local import LocalPlatform
 from tests.enrichers.truth import mismatches
 from tests.support.api import Api
 from tests.world.web import WebWorld
+from tests.world.web.sites import SiteSpec
 
 DEEP_REFUSED = {
     "detail": "Le mode Deep Extract n'est dispo qu'après une extraction normale terminée sur la même source "
@@ -68,7 +70,10 @@ def rendering(pid: int) -> bool:
         return False
 
 
-def test_deep_mode_outlives_its_browser_dying(platform: LocalPlatform, user: Api, web: WebWorld) -> None:
+def deep_run_rendering(
+    platform: LocalPlatform, user: Api, web: WebWorld
+) -> tuple[list[SiteSpec], dict[str, Any], list[int]]:
+    """A deep emails job over eight script-written sites, once its browser renders: (sites, job, browser pids)."""
     sites = [site for site in web.sites if site.truth.email_deep != site.truth.email and not site.broken][:8]
     normal = user.wait(user.create("emails", items=[site.row() for site in sites])["id"])
     deep = user.create("emails", source_job_id=normal["id"], mode="deep")
@@ -81,6 +86,11 @@ def test_deep_mode_outlives_its_browser_dying(platform: LocalPlatform, user: Api
         assert time.monotonic() < deadline, "the deep run never rendered a page"
         time.sleep(0.02)
         browsers = chromium_processes(worker.pid)
+    return sites, deep, browsers
+
+
+def test_deep_mode_outlives_its_browser_dying(platform: LocalPlatform, user: Api, web: WebWorld) -> None:
+    sites, deep, browsers = deep_run_rendering(platform, user, web)
     for pid in browsers:
         with contextlib.suppress(ProcessLookupError):  # a helper process gone with its parent
             os.kill(pid, signal.SIGKILL)
@@ -100,17 +110,8 @@ def real_user_id(pid: int) -> int | None:
 
 
 def test_deep_mode_renders_in_a_browser_not_running_as_root(platform: LocalPlatform, user: Api, web: WebWorld) -> None:
-    sites = [site for site in web.sites if site.truth.email_deep != site.truth.email and not site.broken][:8]
-    normal = user.wait(user.create("emails", items=[site.row() for site in sites])["id"])
-    deep = user.create("emails", source_job_id=normal["id"], mode="deep")
-    assert platform.supervisor is not None
-    worker = platform.supervisor.get("enrichers").process
-    assert worker is not None
-    deadline = time.monotonic() + 60
-    while not any(rendering(pid) for pid in chromium_processes(worker.pid)):
-        assert time.monotonic() < deadline, "the deep run never rendered a page"
-        time.sleep(0.02)
-    users = {pid: real_user_id(pid) for pid in chromium_processes(worker.pid)}
+    _, deep, browsers = deep_run_rendering(platform, user, web)
+    users = {pid: real_user_id(pid) for pid in browsers}
     seen = {pid: uid for pid, uid in users.items() if uid is not None}
 
     assert seen and 0 not in seen.values(), seen
