@@ -14,7 +14,7 @@ from outsend_contracts.jobs import events as job_events
 from outsend_contracts.pipelines import commands as cmd
 from outsend_contracts.projections import ParkedEventsRequest, parked_events_subject
 from outsend_coordinator.coordinator import Coordinator
-from outsend_coordinator.jobs import JobsClient
+from outsend_coordinator.jobs_client import JobsClient
 from outsend_coordinator.projection import PipelineProjection
 from outsend_coordinator.queries import PipelineQueries
 from outsend_coordinator.repository import PipelineRepository
