@@ -3,12 +3,12 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-PACKAGES := libs/contracts libs/platform libs/runner \
-            services/auth services/jobs services/gateway services/enrichers \
-            services/scraper services/pipeline-coordinator services/veille deploy
+# Every folder with a pyproject.toml is a package: a new service is picked up without editing this file.
+PACKAGES := $(patsubst %/pyproject.toml,%,$(wildcard libs/*/pyproject.toml services/*/pyproject.toml)) deploy
+SOURCES := $(wildcard $(addsuffix /outsend_*,$(PACKAGES)))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps lint typecheck bench bench-scrape bench-accounts bench-quality bench-enrich clean
+.PHONY: run test install system-deps check lint typecheck bench bench-scrape bench-accounts bench-quality bench-enrich clean
 
 ## make run: install what is missing, start NATS + Postgres + every service, print the URL
 run: install
@@ -33,12 +33,15 @@ $(STAMP): $(addsuffix /pyproject.toml,$(PACKAGES)) requirements-dev.txt
 	$(BIN)/uv pip install --python $(BIN)/python --quiet $(addprefix -e ,$(PACKAGES)) -r requirements-dev.txt
 	@touch $@
 
+## make check: the linter, the formatter and strict typing on every package, as CI runs them
+check: lint typecheck
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy libs/contracts/outsend_contracts libs/platform/outsend_platform libs/runner/outsend_runner
+	$(BIN)/mypy $(SOURCES)
 
 bench: install
 	$(BIN)/python -m bench.backbone

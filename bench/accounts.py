@@ -28,7 +28,7 @@ import msgspec
 from bench.backbone import throughput
 from outsend_auth import ratelimit
 from outsend_auth.ratelimit import RateLimiter
-from outsend_auth.repository import RateLimitRepository
+from outsend_auth.repository.rate_limits import RateLimitRepository
 from outsend_deploy.local import LocalPlatform
 from outsend_platform import db
 from tests.support.api import Api

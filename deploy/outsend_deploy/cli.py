@@ -13,7 +13,9 @@ import os
 import subprocess
 import sys
 
+from outsend_contracts.projections import OWNERS as PROJECTION_OWNERS
 from outsend_deploy.local import LocalPlatform
+from outsend_deploy.supervisor import entry_package
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -32,17 +34,13 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(rebuild_projections(args.action))
 
 
-PROJECTION_OWNERS = ("outsend_jobs", "outsend_coordinator")
-"""Services whose read models are projections of the event log."""
-
-
 def rebuild_projections(action: str = "rebuild") -> int:
     """Each owning service rebuilds its own views (``python -m <service> rebuild-projections``
     or ``replay-parked``)."""
     command = "rebuild-projections" if action == "rebuild" else action
     env = LocalPlatform.from_env().connection_env()
-    for package in PROJECTION_OWNERS:
-        result = subprocess.run([sys.executable, "-m", package, command], env={**os.environ, **env})
+    for service in PROJECTION_OWNERS:
+        result = subprocess.run([sys.executable, "-m", entry_package(service), command], env={**os.environ, **env})
         if result.returncode != 0:
             return result.returncode
     return 0

@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_until(check: callable, what: str, timeout: float = 30.0) -> None:  # type: ignore[valid-type]
+def _wait_until(check: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():

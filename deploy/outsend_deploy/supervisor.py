@@ -8,18 +8,20 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Final
 
-SERVICES: dict[str, str] = {
-    "auth": "outsend_auth",
-    "jobs": "outsend_jobs",
-    "enrichers": "outsend_enrichers",
-    "scraper": "outsend_scraper",
-    "coordinator": "outsend_coordinator",
-    "veille": "outsend_veille",
-    "gateway": "outsend_gateway",
-}
-"""Service name → the package whose ``python -m`` entry point runs it."""
+from outsend_contracts import subjects
+
+SERVICES: Final = (*subjects.SERVICES, subjects.GATEWAY)
+"""Every process of the platform, in the order they start."""
+
+
+def entry_package(service: str) -> str:
+    """The package whose ``python -m`` runs a service: the one its ``outsend-<service>`` script calls into."""
+    (script,) = entry_points(group="console_scripts", name=f"outsend-{service}")
+    return script.module.split(".")[0]
 
 
 @dataclass
@@ -34,7 +36,7 @@ class ServiceProcess:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log_dir / f"{self.name}.log", "ab") as log:  # the child keeps its own copy of the fd
             self.process = subprocess.Popen(
-                [sys.executable, "-m", SERVICES[self.name]],
+                [sys.executable, "-m", entry_package(self.name)],
                 env={**os.environ, **self.env},
                 stdout=log,
                 stderr=subprocess.STDOUT,

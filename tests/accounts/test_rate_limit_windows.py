@@ -15,7 +15,7 @@ import pytest
 
 from outsend_auth import ratelimit
 from outsend_auth.ratelimit import RateLimiter, Rule
-from outsend_auth.repository import RateLimitRepository
+from outsend_auth.repository.rate_limits import RateLimitRepository
 from outsend_deploy.local import LocalPlatform
 from outsend_platform import db
 

@@ -100,7 +100,7 @@ def test_health_lists_every_service(platform: LocalPlatform) -> None:
         "jobs",
         "enrichers",
         "scraper",
-        "coordinator",
+        "pipeline-coordinator",
         "veille",
     }
 

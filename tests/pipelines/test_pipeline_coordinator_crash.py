@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from outsend_contracts import subjects
 from outsend_deploy.local import LocalPlatform
 from outsend_deploy.supervisor import ServiceProcess
 from tests.pipelines.helpers import create, definition, edge, node
@@ -57,7 +58,7 @@ def coordinator_ready(platform: LocalPlatform) -> bool:
         health = httpx.get(f"{platform.base_url}/api/health", timeout=3).json()
     except httpx.HTTPError:
         return False
-    return bool(health["services"]["coordinator"]["ready"])
+    return bool(health["services"][subjects.PIPELINE_COORDINATOR]["ready"])
 
 
 def start(platform: LocalPlatform, coordinator: ServiceProcess, timeout: float = 30) -> None:
@@ -93,7 +94,7 @@ def test_a_killed_coordinator_neither_misses_nor_duplicates_a_successor(world: W
     sizes = (30, 40, 50)
     with running_platform(world.settings) as platform:
         assert platform.supervisor is not None
-        coordinator = platform.supervisor.get("coordinator")
+        coordinator = platform.supervisor.get(subjects.PIPELINE_COORDINATOR)
         api = Api(platform).signup()
         created = [create(api, fan_out(rows)) for rows in sizes]
         ids = [pipeline["id"] for pipeline in created]

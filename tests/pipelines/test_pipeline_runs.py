@@ -356,8 +356,8 @@ async def test_rebuilding_the_pipelines_read_model_gives_identical_rows(platform
 
     database = await asyncpg.connect(platform.connection_env()["OUTSEND_DATABASE_URL"])
     queries = (
-        "SELECT * FROM coordinator.pipelines ORDER BY id",
-        "SELECT * FROM coordinator.pipeline_jobs ORDER BY job_id",
+        "SELECT * FROM pipeline_coordinator.pipelines ORDER BY id",
+        "SELECT * FROM pipeline_coordinator.pipeline_jobs ORDER BY job_id",
     )
     try:
         before = [[dict(row) for row in await database.fetch(query)] for query in queries]

@@ -116,7 +116,7 @@ def pipeline_rows(platform: LocalPlatform, user_id: int) -> int:
     async def count() -> int:
         database = await asyncpg.connect(platform.connection_env()["OUTSEND_DATABASE_URL"])
         try:
-            query = "SELECT count(*) FROM coordinator.pipelines WHERE user_id = $1"
+            query = "SELECT count(*) FROM pipeline_coordinator.pipelines WHERE user_id = $1"
             return int(await database.fetchval(query, user_id))
         finally:
             await database.close()

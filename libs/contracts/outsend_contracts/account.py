@@ -17,7 +17,7 @@ from datetime import datetime
 
 import msgspec
 
-from outsend_contracts import SCHEMA_VERSION
+from outsend_contracts import SCHEMA_VERSION, subjects
 
 DELETED = "deleted"
 """The event name in ``evt.account.<user_id>.deleted``."""
@@ -44,6 +44,6 @@ class ExportEntry(msgspec.Struct, frozen=True, kw_only=True):
 
 
 EXPORT_ENTRIES = (
-    ExportEntry(filename="pipelines.json", service="coordinator", shape="[]"),
+    ExportEntry(filename="pipelines.json", service=subjects.PIPELINE_COORDINATOR, shape="[]"),
     ExportEntry(filename="veille.json", service="veille", shape='{"recurring_scraps": [], "runs": []}'),
 )

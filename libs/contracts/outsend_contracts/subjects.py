@@ -10,6 +10,20 @@ from __future__ import annotations
 
 from typing import Final
 
+# --- services -----------------------------------------------------------------------------
+PIPELINE_COORDINATOR: Final = "pipeline-coordinator"
+"""The service that owns pipelines: its folder, its ``outsend-<name>`` script, its subjects, its logs."""
+GATEWAY: Final = "gateway"
+
+SERVICES: Final = ("auth", "jobs", "enrichers", "scraper", PIPELINE_COORDINATOR, "veille")
+"""Services behind the gateway; each answers ``svc.<name>.health``.
+
+The one list of services: each is the folder ``services/<name>``, whose package declares the console
+script ``outsend-<name>``; ``outsend run`` starts these and the gateway, the Kubernetes manifests
+deploy the same set (``tests/layout/test_service_list.py`` checks the Makefile, ruff's
+first-party packages and ``deploy/k8s`` agree with it).
+"""
+
 # --- commands -----------------------------------------------------------------------------
 CMD_JOBS_CREATE: Final = "cmd.jobs.create"
 CMD_JOBS_CANCEL: Final = "cmd.jobs.cancel"
@@ -17,9 +31,9 @@ CMD_JOBS_DELETE: Final = "cmd.jobs.delete"
 CMD_JOBS_RESUME: Final = "cmd.jobs.resume"
 CMD_JOBS_PURGE_USER: Final = "cmd.jobs.purge_user"
 CMD_JOBS_ALL: Final = "cmd.jobs.>"
-CMD_PIPELINES_CREATE: Final = "cmd.coordinator.create"
-CMD_PIPELINES_RESUME: Final = "cmd.coordinator.resume"
-CMD_PIPELINES_CANCEL: Final = "cmd.coordinator.cancel"
+CMD_PIPELINES_CREATE: Final = f"cmd.{PIPELINE_COORDINATOR}.create"
+CMD_PIPELINES_RESUME: Final = f"cmd.{PIPELINE_COORDINATOR}.resume"
+CMD_PIPELINES_CANCEL: Final = f"cmd.{PIPELINE_COORDINATOR}.cancel"
 
 
 def cmd_all(service: str) -> str:
@@ -94,10 +108,6 @@ def work(lane: str, module: str) -> str:
 
 
 # --- request / reply ----------------------------------------------------------------------
-SERVICES: Final = ("auth", "jobs", "enrichers", "scraper", "coordinator", "veille")
-"""Services behind the gateway; each answers ``svc.<name>.health``."""
-
-
 def svc(service: str, query: str) -> str:
     return f"svc.{service}.{query}"
 
@@ -111,10 +121,10 @@ JOBS_LIST: Final = "svc.jobs.list"
 JOBS_USAGE: Final = "svc.jobs.usage"
 JOBS_ESTIMATE: Final = "svc.jobs.estimate"
 
-PIPELINES_GET: Final = "svc.coordinator.get"
-PIPELINES_LIST: Final = "svc.coordinator.list"
-PIPELINES_INPUT_COLUMNS: Final = "svc.coordinator.input_columns"
-PIPELINES_FILTER_PREVIEW: Final = "svc.coordinator.filter_preview"
+PIPELINES_GET: Final = f"svc.{PIPELINE_COORDINATOR}.get"
+PIPELINES_LIST: Final = f"svc.{PIPELINE_COORDINATOR}.list"
+PIPELINES_INPUT_COLUMNS: Final = f"svc.{PIPELINE_COORDINATOR}.input_columns"
+PIPELINES_FILTER_PREVIEW: Final = f"svc.{PIPELINE_COORDINATOR}.filter_preview"
 ENRICHERS_FILTER_PREVIEW: Final = "svc.enrichers.filter_preview"
 
 AUTH_SIGNUP: Final = "svc.auth.signup"

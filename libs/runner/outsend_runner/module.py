@@ -72,7 +72,8 @@ class Module(ABC):
 class RowModule(Module):
     """Per-row work. The runner batches rows, runs up to ``rows_at_once`` at once, checkpoints."""
 
-    concurrency: ClassVar[int] = 16
+    concurrency: int = 16
+    """A default: a worker may give its instance another (the browser modules: one per page)."""
 
     def rows_at_once(self, context: JobContext) -> int:
         """How many rows of this job run at once (``concurrency`` unless a job's options change it)."""
@@ -133,7 +134,8 @@ class SourceModule(Module):
     processed units and rows of an interrupted one, and honours ``stop_at``.
     """
 
-    concurrency: ClassVar[int] = 2
+    concurrency: int = 2
+    """A default: a worker may give its instance another (the browser modules: one per page)."""
 
     async def open(self, context: JobContext) -> None:
         """Prepare for a job (the default needs nothing)."""

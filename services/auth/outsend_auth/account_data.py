@@ -18,7 +18,9 @@ from outsend_auth.api_keys import public_key
 from outsend_auth.feedback import Feedback
 from outsend_auth.mailer import Mailer
 from outsend_auth.ratelimit import RateLimiter
-from outsend_auth.repository import AuthRepository, FeedbackRepository
+from outsend_auth.repository.api_keys import ApiKeyRepository
+from outsend_auth.repository.users import UserRepository
+from outsend_auth.repository.votes import VoteRepository
 from outsend_auth.sessions import Sessions
 from outsend_contracts import errors
 from outsend_contracts.account import AccountExportRequest
@@ -33,23 +35,25 @@ class AccountData:
     def __init__(
         self,
         js: JetStreamContext,
-        repository: AuthRepository,
-        feedback_repository: FeedbackRepository,
+        users: UserRepository,
+        keys: ApiKeyRepository,
+        votes: VoteRepository,
         feedback: Feedback,
         sessions: Sessions,
         limiter: RateLimiter,
         mailer: Mailer,
     ) -> None:
         self._js = js
-        self._repository = repository
-        self._feedback_repository = feedback_repository
+        self._users = users
+        self._keys = keys
+        self._votes = votes
         self._feedback = feedback
         self._sessions = sessions
         self._limiter = limiter
         self._mailer = mailer
 
     async def delete(self, request: DeleteAccountRequest) -> dict[str, Any]:
-        user = await self._repository.user_by_id(request.user_id)
+        user = await self._users.user_by_id(request.user_id)
         if user is None:
             raise errors.DomainError(401, errors.NOT_AUTHENTICATED)
         if request.confirm_email.strip().lower() != user.email.lower():
@@ -60,18 +64,18 @@ class AccountData:
             log.warning("account.delete_not_announced", user_id=user.id, error=repr(error))
             raise errors.DomainError(503, errors.SERVICE_UNAVAILABLE) from error
         await self._limiter.forget_user(user.id, user.email)
-        await self._repository.delete_user(user.id)
+        await self._users.delete_user(user.id)
         log.info("account.deleted", user_id=user.id)
         self._mailer.post(user.email, *mails.account_deleted())
         return {"ok": True}
 
     async def export(self, request: AccountExportRequest) -> AccountExport:
-        user = await self._repository.user_by_id(request.user_id)
+        user = await self._users.user_by_id(request.user_id)
         if user is None:
             raise errors.DomainError(401, errors.NOT_AUTHENTICATED)
         return AccountExport(
             user=self._sessions.public(user),
-            api_keys=[public_key(row) for row in await self._repository.api_keys(user.id)],
-            feature_votes=await self._feedback_repository.votes_of(user.id),
+            api_keys=[public_key(row) for row in await self._keys.api_keys(user.id)],
+            feature_votes=await self._votes.votes_of(user.id),
             feedback_threads=await self._feedback.threads_of(user.id),
         )

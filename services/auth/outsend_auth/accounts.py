@@ -11,7 +11,8 @@ from outsend_auth import credentials, mails, ratelimit
 from outsend_auth.captcha import Captcha
 from outsend_auth.mailer import Mailer
 from outsend_auth.ratelimit import RateLimiter
-from outsend_auth.repository import AuthRepository, EmailTakenError, InvitationRejectedError, UserRecord
+from outsend_auth.repository.tokens import TokenRepository
+from outsend_auth.repository.users import EmailTakenError, InvitationRejectedError, UserRecord, UserRepository
 from outsend_auth.sessions import Sessions
 from outsend_auth.settings import AuthSettings
 from outsend_contracts import errors
@@ -34,7 +35,8 @@ VERIFY = "verify_email"
 class Accounts:
     def __init__(
         self,
-        repository: AuthRepository,
+        users: UserRepository,
+        tokens: TokenRepository,
         sessions: Sessions,
         limiter: RateLimiter,
         captcha: Captcha,
@@ -42,7 +44,8 @@ class Accounts:
         settings: AuthSettings,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._repository = repository
+        self._users = users
+        self._tokens = tokens
         self._sessions = sessions
         self._limiter = limiter
         self._captcha = captcha
@@ -61,7 +64,7 @@ class Accounts:
         password_hash = await asyncio.to_thread(credentials.hash_password, request.password)
         email = request.email.strip()
         try:
-            user = await self._repository.create_invited_user(
+            user = await self._users.create_invited_user(
                 email,
                 password_hash,
                 invitation_code=request.invitation_code.strip().upper(),
@@ -79,7 +82,7 @@ class Accounts:
         await self._limiter.check(
             (ratelimit.LOGIN_PER_IP_AND_EMAIL, ratelimit.address_and_email(request.client_ip, request.email))
         )
-        user = await self._repository.user_by_email(request.email.strip())
+        user = await self._users.user_by_email(request.email.strip())
         valid = await asyncio.to_thread(
             credentials.verify_password, user.password_hash if user else None, request.password
         )
@@ -87,7 +90,7 @@ class Accounts:
             raise errors.DomainError(401, errors.BAD_CREDENTIALS)
         if not user.is_active:
             raise errors.DomainError(401, errors.ACCOUNT_INACTIVE)
-        await self._repository.record_login(user.id, self._clock())
+        await self._users.record_login(user.id, self._clock())
         return await self._sessions.open(user)
 
     async def logout(self, request: TokenRequest) -> dict[str, Any]:
@@ -98,14 +101,14 @@ class Accounts:
         return await self._sessions.resolve(request.token)
 
     async def verify_email(self, request: TokenRequest) -> dict[str, Any]:
-        user_id = await self._repository.consume_token(credentials.token_hash(request.token), VERIFY, self._clock())
+        user_id = await self._tokens.consume_token(credentials.token_hash(request.token), VERIFY, self._clock())
         if user_id is None:
             raise errors.DomainError(400, errors.VERIFY_LINK_INVALID)
-        await self._repository.mark_verified(user_id)
+        await self._users.mark_verified(user_id)
         return {"ok": True}
 
     async def resend_verification(self, request: UserRequest) -> ResendReply:
-        user = await self._repository.user_by_id(request.user_id)
+        user = await self._users.user_by_id(request.user_id)
         if user is None:
             raise errors.DomainError(401, errors.NOT_AUTHENTICATED)
         if user.email_verified:
@@ -116,7 +119,7 @@ class Accounts:
 
     async def _send_verification(self, user: UserRecord, template: Callable[[str], tuple[str, str]]) -> None:
         token = credentials.new_token()
-        await self._repository.create_token(
+        await self._tokens.create_token(
             credentials.token_hash(token), VERIFY, user.id, self._clock() + VERIFY_TOKEN_DURATION
         )
         subject, text = template(f"{self._settings.public_url}/verify-email?token={token}")

@@ -13,7 +13,8 @@ from datetime import datetime
 
 import asyncpg
 
-from outsend_auth.repository import AuthRepository, UserRecord
+from outsend_auth.repository.invitations import InvitationRepository
+from outsend_auth.repository.users import UserRecord, UserRepository
 from outsend_contracts import errors
 from outsend_contracts.auth import (
     AdminRequest,
@@ -37,12 +38,12 @@ def new_invitation_code() -> str:
 
 
 class AdminGuard:
-    def __init__(self, repository: AuthRepository, admin_emails: frozenset[str]) -> None:
-        self._repository = repository
+    def __init__(self, users: UserRepository, admin_emails: frozenset[str]) -> None:
+        self._users = users
         self._admin_emails = admin_emails
 
     async def require(self, user_id: int) -> UserRecord:
-        user = await self._repository.user_by_id(user_id)
+        user = await self._users.user_by_id(user_id)
         if user is None or not user.is_active or not user.public(self._admin_emails).is_admin:
             raise errors.DomainError(403, errors.FORBIDDEN)
         return user
@@ -51,13 +52,15 @@ class AdminGuard:
 class Admin:
     def __init__(
         self,
-        repository: AuthRepository,
+        users: UserRepository,
+        invitations: InvitationRepository,
         guard: AdminGuard,
         config_codes: frozenset[str],
         admin_emails: frozenset[str],
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._repository = repository
+        self._users = users
+        self._invitations = invitations
         self._guard = guard
         self._config_codes = config_codes
         self._admin_emails = admin_emails
@@ -67,14 +70,14 @@ class Admin:
     async def users(self, request: AdminUsersRequest) -> list[AdminUser]:
         await self._guard.require(request.admin_id)
         limit = min(max(request.limit, 1), MAX_USERS_LISTED)
-        users = await self._repository.list_users(request.query.strip(), limit, max(request.offset, 0))
+        users = await self._users.list_users(request.query.strip(), limit, max(request.offset, 0))
         return [self._admin_view(user) for user in users]
 
     async def set_status(self, request: AdminUserStatusRequest) -> AdminUser:
         await self._guard.require(request.admin_id)
         if request.user_id == request.admin_id and not request.active:
             raise errors.DomainError(400, errors.CANNOT_DEACTIVATE_SELF)
-        user = await self._repository.set_active(request.user_id, request.active)
+        user = await self._users.set_active(request.user_id, request.active)
         if user is None:
             raise errors.DomainError(404, errors.USER_NOT_FOUND)
         return self._admin_view(user)
@@ -95,7 +98,7 @@ class Admin:
     # --- invitation codes --------------------------------------------------------------------------
     async def invitations(self, request: AdminRequest) -> list[Invitation]:
         await self._guard.require(request.admin_id)
-        rows = await self._repository.invitations()
+        rows = await self._invitations.invitations()
         used_config = {row["code"]: row for row in rows if row["source"] == "config"}
         configured = [
             self._invitation(used_config[code])
@@ -116,7 +119,7 @@ class Admin:
             raise errors.DomainError(400, errors.INVITATION_EXPIRY_PAST)
         if code in self._config_codes:
             raise errors.DomainError(400, errors.INVITATION_EXISTS)
-        row = await self._repository.create_invitation(code, request.max_uses, expires_at, admin.id)
+        row = await self._invitations.create_invitation(code, request.max_uses, expires_at, admin.id)
         if row is None:
             raise errors.DomainError(400, errors.INVITATION_EXISTS)
         return self._invitation(row)
@@ -126,7 +129,7 @@ class Admin:
         code = request.code.strip().upper()
         if code in self._config_codes:
             raise errors.DomainError(400, errors.INVITATION_FROM_CONFIG)
-        row = await self._repository.revoke_invitation(code, self._clock())
+        row = await self._invitations.revoke_invitation(code, self._clock())
         if row is None:
             raise errors.DomainError(404, errors.INVITATION_NOT_FOUND)
         return self._invitation(row)

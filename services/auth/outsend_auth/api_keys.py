@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 
 from outsend_auth import credentials
-from outsend_auth.repository import AuthRepository
+from outsend_auth.repository.api_keys import ApiKeyRepository
 from outsend_auth.sessions import Sessions
 from outsend_contracts import errors
 from outsend_contracts.auth import (
@@ -35,25 +35,25 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 class ApiKeys:
-    def __init__(self, repository: AuthRepository, sessions: Sessions, clock: Callable[[], datetime] = utc_now) -> None:
-        self._repository = repository
+    def __init__(self, keys: ApiKeyRepository, sessions: Sessions, clock: Callable[[], datetime] = utc_now) -> None:
+        self._keys = keys
         self._sessions = sessions
         self._clock = clock
 
     async def create(self, request: ApiKeyCreateRequest) -> ApiKeyCreated:
-        if await self._repository.count_api_keys(request.user_id) >= MAX_API_KEYS:
+        if await self._keys.count_api_keys(request.user_id) >= MAX_API_KEYS:
             raise errors.DomainError(400, errors.API_KEY_LIMIT.format(max=MAX_API_KEYS))
         key = credentials.new_api_key()
-        row = await self._repository.create_api_key(
+        row = await self._keys.create_api_key(
             request.user_id, request.name.strip(), credentials.api_key_prefix(key), credentials.token_hash(key)
         )
         return ApiKeyCreated(**_public_fields(row), key=key)
 
     async def list_keys(self, request: UserRequest) -> list[ApiKeyPublic]:
-        return [public_key(row) for row in await self._repository.api_keys(request.user_id)]
+        return [public_key(row) for row in await self._keys.api_keys(request.user_id)]
 
     async def revoke(self, request: ApiKeyRevokeRequest) -> dict[str, Any]:
-        if not await self._repository.delete_api_key(request.user_id, request.key_id):
+        if not await self._keys.delete_api_key(request.user_id, request.key_id):
             raise errors.DomainError(404, errors.API_KEY_NOT_FOUND)
         return {"ok": True}
 
@@ -61,7 +61,7 @@ class ApiKeys:
         """The user a key acts for: 401 for an unknown or revoked key, 403 for a deactivated account."""
         found = None
         if request.key.startswith(API_KEY_PREFIX):
-            found = await self._repository.api_key_user(credentials.token_hash(request.key))
+            found = await self._keys.api_key_user(credentials.token_hash(request.key))
         if found is None:
             raise errors.DomainError(401, errors.API_KEY_INVALID)
         user, key_id, last_used_at = found
@@ -69,7 +69,7 @@ class ApiKeys:
             raise errors.DomainError(403, errors.ACCOUNT_INACTIVE)
         now = self._clock()
         if last_used_at is None or now - last_used_at >= LAST_USED_PRECISION:
-            await self._repository.touch_api_key(key_id, now)
+            await self._keys.touch_api_key(key_id, now)
         return self._sessions.public(user)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from outsend_auth import ratelimit
 from outsend_auth.admin import AdminGuard
 from outsend_auth.ratelimit import RateLimiter
-from outsend_auth.repository import FeedbackRepository, MessageRecord, ThreadRecord
+from outsend_auth.repository.feedback import FeedbackRepository, MessageRecord, ThreadRecord
 from outsend_contracts import errors, registry
 from outsend_contracts.clock import iso
 from outsend_contracts.feedback import (

@@ -18,7 +18,14 @@ from outsend_auth.feedback import Feedback
 from outsend_auth.mailer import Mailer
 from outsend_auth.passwords import Passwords
 from outsend_auth.ratelimit import RateLimiter
-from outsend_auth.repository import AuthRepository, FeedbackRepository, RateLimitRepository
+from outsend_auth.repository.api_keys import ApiKeyRepository
+from outsend_auth.repository.feedback import FeedbackRepository
+from outsend_auth.repository.invitations import InvitationRepository
+from outsend_auth.repository.rate_limits import RateLimitRepository
+from outsend_auth.repository.sessions import SessionRepository
+from outsend_auth.repository.tokens import TokenRepository
+from outsend_auth.repository.users import UserRepository
+from outsend_auth.repository.votes import VoteRepository
 from outsend_auth.sessions import Sessions
 from outsend_auth.settings import AuthSettings
 from outsend_auth.votes import Votes
@@ -37,22 +44,22 @@ HOUSEKEEPING_EVERY = 600.0
 
 async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     settings = AuthSettings.from_env(runtime.settings)
-    repository = AuthRepository(runtime.db)
-    feedback_repository = FeedbackRepository(runtime.db)
+    users, tokens, keys = UserRepository(runtime.db), TokenRepository(runtime.db), ApiKeyRepository(runtime.db)
+    session_rows, votes_rows = SessionRepository(runtime.db), VoteRepository(runtime.db)
     mailer = Mailer(settings.mail_from, settings.smtp_url, settings.outbox)
     http = httpx.AsyncClient()
     captcha = Captcha(settings.hcaptcha_secret, settings.hcaptcha_verify_url, settings.hcaptcha_sitekey, http)
     limiter = RateLimiter(RateLimitRepository(runtime.db), settings.secret_key)
-    sessions = Sessions(repository, settings.secret_key, settings.admin_emails)
-    guard = AdminGuard(repository, settings.admin_emails)
+    sessions = Sessions(session_rows, settings.secret_key, settings.admin_emails)
+    guard = AdminGuard(users, settings.admin_emails)
 
-    accounts = Accounts(repository, sessions, limiter, captcha, mailer, settings)
-    passwords = Passwords(repository, sessions, limiter, mailer, settings.public_url)
-    api_keys = ApiKeys(repository, sessions)
-    feedback = Feedback(feedback_repository, limiter, guard)
-    votes = Votes(feedback_repository)
-    admin = Admin(repository, guard, settings.invite_codes, settings.admin_emails)
-    account_data = AccountData(runtime.broker.js, repository, feedback_repository, feedback, sessions, limiter, mailer)
+    accounts = Accounts(users, tokens, sessions, limiter, captcha, mailer, settings)
+    passwords = Passwords(users, tokens, sessions, limiter, mailer, settings.public_url)
+    api_keys = ApiKeys(keys, sessions)
+    feedback = Feedback(FeedbackRepository(runtime.db), limiter, guard)
+    votes = Votes(votes_rows)
+    admin = Admin(users, InvitationRepository(runtime.db), guard, settings.invite_codes, settings.admin_emails)
+    account_data = AccountData(runtime.broker.js, users, keys, votes_rows, feedback, sessions, limiter, mailer)
 
     routes: list[tuple[str, type[Any], Any]] = [
         (subjects.AUTH_SIGNUP, a.SignupRequest, accounts.signup),
@@ -95,8 +102,8 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
         while not runtime.stop.is_set():
             try:
                 await limiter.prune()
-                await repository.delete_expired_sessions(utc_now())
-                await repository.delete_stale_tokens(utc_now())
+                await session_rows.delete_expired_sessions(utc_now())
+                await tokens.delete_stale_tokens(utc_now())
             except Exception:
                 log.exception("auth.housekeeping_failed")
             with contextlib.suppress(asyncio.TimeoutError):

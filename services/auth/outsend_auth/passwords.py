@@ -16,7 +16,8 @@ from typing import Any
 from outsend_auth import credentials, mails, ratelimit
 from outsend_auth.mailer import Mailer
 from outsend_auth.ratelimit import RateLimiter
-from outsend_auth.repository import AuthRepository
+from outsend_auth.repository.tokens import TokenRepository
+from outsend_auth.repository.users import UserRepository
 from outsend_auth.sessions import Sessions
 from outsend_contracts import errors
 from outsend_contracts.auth import (
@@ -38,14 +39,16 @@ RESET_TOKEN_DURATION = timedelta(hours=1)
 class Passwords:
     def __init__(
         self,
-        repository: AuthRepository,
+        users: UserRepository,
+        tokens: TokenRepository,
         sessions: Sessions,
         limiter: RateLimiter,
         mailer: Mailer,
         public_url: str,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._repository = repository
+        self._users = users
+        self._tokens = tokens
         self._sessions = sessions
         self._limiter = limiter
         self._mailer = mailer
@@ -67,11 +70,11 @@ class Passwords:
 
     async def _mail_reset_link(self, email: str) -> None:
         try:
-            user = await self._repository.user_by_email(email)
+            user = await self._users.user_by_email(email)
             if user is None or not user.is_active:
                 return
             token = credentials.new_token()
-            await self._repository.create_token(
+            await self._tokens.create_token(
                 credentials.token_hash(token), RESET, user.id, self._clock() + RESET_TOKEN_DURATION
             )
             self._mailer.post(user.email, *mails.password_reset(f"{self._public_url}/reset-password?token={token}"))
@@ -81,20 +84,20 @@ class Passwords:
     async def confirm_reset(self, request: ResetConfirmRequest) -> dict[str, Any]:
         if not password_acceptable(request.new_password):
             raise errors.DomainError(422, errors.PASSWORD_RULES)  # checked first: a refusal keeps the link usable
-        user_id = await self._repository.consume_token(credentials.token_hash(request.token), RESET, self._clock())
-        user = await self._repository.user_by_id(user_id) if user_id is not None else None
+        user_id = await self._tokens.consume_token(credentials.token_hash(request.token), RESET, self._clock())
+        user = await self._users.user_by_id(user_id) if user_id is not None else None
         if user is None or not user.is_active:
             raise errors.DomainError(400, errors.RESET_LINK_INVALID)
         password_hash = await asyncio.to_thread(credentials.hash_password, request.new_password)
-        await self._repository.set_password(user.id, password_hash)
-        await self._repository.mark_verified(user.id)  # the link reached the mailbox: the address is theirs
+        await self._users.set_password(user.id, password_hash)
+        await self._users.mark_verified(user.id)  # the link reached the mailbox: the address is theirs
         self._mailer.post(user.email, *mails.password_changed())
         return {"ok": True}
 
     async def change(self, request: PasswordChangeRequest) -> Session:
         """New password for a logged-in user: every session ends, the caller gets a fresh one."""
         await self._limiter.check((ratelimit.PASSWORD_CHANGE_PER_USER, str(request.user_id)))
-        user = await self._repository.user_by_id(request.user_id)
+        user = await self._users.user_by_id(request.user_id)
         if user is None:
             raise errors.DomainError(401, errors.NOT_AUTHENTICATED)
         if not await asyncio.to_thread(credentials.verify_password, user.password_hash, request.current_password):
@@ -104,7 +107,7 @@ class Passwords:
         if not password_acceptable(request.new_password):
             raise errors.DomainError(422, errors.PASSWORD_RULES)
         password_hash = await asyncio.to_thread(credentials.hash_password, request.new_password)
-        await self._repository.set_password(user.id, password_hash)
+        await self._users.set_password(user.id, password_hash)
         self._mailer.post(user.email, *mails.password_changed())
         return await self._sessions.open(user)
 

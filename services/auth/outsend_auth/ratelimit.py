@@ -70,7 +70,7 @@ Check = tuple[Rule, str]
 
 
 class WindowStore(Protocol):
-    """Where attempts are recorded (``repository.RateLimitRepository`` in production)."""
+    """Where attempts are recorded (``repository.rate_limits.RateLimitRepository`` in production)."""
 
     async def attempt(self, checks: Sequence[tuple[Rule, bytes]], now: datetime) -> int | None: ...
 

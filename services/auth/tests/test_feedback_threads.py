@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from outsend_auth.feedback import preview, serialize_thread
-from outsend_auth.repository import MessageRecord, ThreadRecord
+from outsend_auth.repository.feedback import MessageRecord, ThreadRecord
 
 T0 = datetime(2026, 5, 27, 10, 11, 12, tzinfo=UTC)
 

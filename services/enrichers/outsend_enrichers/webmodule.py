@@ -20,7 +20,7 @@ FETCH_ERROR = "fetch_error"
 
 
 class WebModule(RowModule):
-    concurrency: ClassVar[int] = 96
+    concurrency = 96
     """Rows in flight; the fetcher caps requests in flight and per host."""
     kinds: ClassVar[tuple[PageKind, ...]]
     max_pages: ClassVar[int] = 4

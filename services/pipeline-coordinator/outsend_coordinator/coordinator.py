@@ -21,7 +21,7 @@ from outsend_contracts.pipelines.commands import CancelPipeline, CreatePipeline,
 from outsend_contracts.pipelines.public import PipelineStarted
 from outsend_contracts.resultfile import decode_csv, result_object
 from outsend_coordinator import orchestration
-from outsend_coordinator.jobs import JobsClient
+from outsend_coordinator.jobs_client import JobsClient
 from outsend_coordinator.repository import PipelineRepository
 from outsend_coordinator.spawner import Spawner
 from outsend_coordinator.state import NodeStatus, PipelineState

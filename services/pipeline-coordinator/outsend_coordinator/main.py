@@ -14,7 +14,7 @@ from outsend_contracts.jobs import events as job_events
 from outsend_contracts.pipelines import commands as cmd
 from outsend_contracts.projections import ParkedEventsRequest, parked_events_subject
 from outsend_coordinator.coordinator import Coordinator
-from outsend_coordinator.jobs import JobsClient
+from outsend_coordinator.jobs_client import JobsClient
 from outsend_coordinator.projection import PipelineProjection
 from outsend_coordinator.queries import PipelineQueries
 from outsend_coordinator.repository import PipelineRepository
@@ -32,7 +32,9 @@ from outsend_platform.service import Runtime, run_service
 from outsend_platform.settings import Settings, env_float
 from outsend_platform.tracing import consumer_span
 
-SCHEMA = "coordinator"
+SERVICE = subjects.PIPELINE_COORDINATOR
+SCHEMA = "pipeline_coordinator"
+"""The service's name spelt as a Postgres identifier (a hyphen would need quoting in every query)."""
 OUTCOME_CONCURRENCY = 8
 
 
@@ -43,13 +45,13 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     repository = PipelineRepository(runtime.db)
     projector = ProjectionRunner(js, runtime.db, PipelineProjection())
     await projector.setup()
-    await runtime.rpc.route(parked_events_subject("coordinator"), ParkedEventsRequest, lambda _: projector.parked())
+    await runtime.rpc.route(parked_events_subject(SERVICE), ParkedEventsRequest, lambda _: projector.parked())
     jobs = JobsClient(nc, js)
     writer = PipelineWriter(store, projector, repository)
     coordinator = Coordinator(writer, repository, jobs, Spawner(jobs, objects), objects, store, projector)
     queries = PipelineQueries(repository, jobs, objects, nc)
 
-    commands = CommandRouter(nc, js, "coordinator")
+    commands = CommandRouter(nc, js, SERVICE)
     commands.route(subjects.CMD_PIPELINES_CREATE, cmd.CreatePipeline, coordinator.create)
     commands.route(subjects.CMD_PIPELINES_RESUME, cmd.ResumePipeline, coordinator.resume)
     commands.route(subjects.CMD_PIPELINES_CANCEL, cmd.CancelPipeline, coordinator.cancel)
@@ -74,7 +76,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
 
     outcomes = consume(
         js,
-        streams.job_outcomes_consumer("coordinator", ack_wait_seconds=ack_wait),
+        streams.job_outcomes_consumer(SERVICE, ack_wait_seconds=ack_wait),
         job_ended,
         concurrency=OUTCOME_CONCURRENCY,
         stop=runtime.stop,
@@ -93,16 +95,16 @@ async def rebuild_projections(action: str) -> None:
     """``outsend projections rebuild`` (drop the pipelines read model and replay the event log) or
     ``replay-parked`` (the same, only when some events are parked)."""
     settings = Settings.from_env()
-    connection = await broker.connect(settings.nats_url, "coordinator-rebuild")
+    connection = await broker.connect(settings.nats_url, f"{SERVICE}-rebuild")
     pool = await db.create_pool(settings.database_url, SCHEMA)
     try:
         await db.migrate(pool, SCHEMA, "outsend_coordinator")
         runner = ProjectionRunner(connection.js, pool, PipelineProjection())
         await runner.setup()
         if action == "replay-parked":
-            print(f"coordinator: {await runner.replay_parked()} events still parked")
+            print(f"{SERVICE}: {await runner.replay_parked()} events still parked")
         else:
-            print(f"coordinator: {await runner.rebuild()} events replayed, {len(await runner.parked())} parked")
+            print(f"{SERVICE}: {await runner.rebuild()} events replayed, {len(await runner.parked())} parked")
     finally:
         await pool.close()
         await connection.close()
@@ -110,7 +112,7 @@ async def rebuild_projections(action: str) -> None:
 
 def main() -> None:
     if sys.argv[1:] in (["rebuild-projections"], ["replay-parked"]):
-        configure_logging("coordinator")
+        configure_logging(SERVICE)
         asyncio.run(rebuild_projections(sys.argv[1]))
         return
-    run_service("coordinator", setup, schema=SCHEMA, migrations="outsend_coordinator")
+    run_service(SERVICE, setup, schema=SCHEMA, migrations="outsend_coordinator")

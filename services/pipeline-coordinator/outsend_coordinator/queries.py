@@ -27,7 +27,7 @@ from outsend_contracts.pipelines.schema import NODE_MODULES
 from outsend_contracts.resultfile import decode_csv, result_object
 from outsend_coordinator import progress
 from outsend_coordinator.coordinator import owned
-from outsend_coordinator.jobs import JobsClient
+from outsend_coordinator.jobs_client import JobsClient
 from outsend_coordinator.profiling import profile_columns
 from outsend_coordinator.repository import PipelineRepository
 from outsend_coordinator.state import PipelineState

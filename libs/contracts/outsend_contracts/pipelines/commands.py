@@ -1,4 +1,4 @@
-"""Commands to the coordinator (``cmd.coordinator.*``) and its queries (``svc.coordinator.*``)."""
+"""Commands to the pipeline coordinator (``cmd.pipeline-coordinator.*``) and its queries (``svc.…``)."""
 
 from __future__ import annotations
 

@@ -65,10 +65,13 @@ def _row_predicates(table: Table, config: Mapping[str, Any], report: FilterRepor
     def value(canonical: str) -> Callable[[Row], str]:
         return lambda row: table.value(row, canonical)
 
+    def present(canonical: str) -> Predicate:
+        read = value(canonical)
+        return lambda row: bool(read(row))
+
     for flag, canonical in (("require_phone", "telephone"), ("require_site", "site_web"), ("require_email", "email")):
         if config.get(flag):
-            read = value(canonical)
-            checks.append(lambda row, read=read: bool(read(row)))
+            checks.append(present(canonical))
     if config.get("exclude_aggregators"):
         site = value("site_web")
         flag_column = "aggregator_flag" if "aggregator_flag" in table.columns else None

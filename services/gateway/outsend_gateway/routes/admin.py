@@ -30,7 +30,7 @@ from outsend_contracts.feedback import (
     UnreadReply,
 )
 from outsend_contracts.projections import ParkedEvent
-from outsend_gateway.routes.feedback import MessageBody, thread_json
+from outsend_gateway.feedback_threads import MessageBody, thread_json
 from outsend_gateway.security import Admin, GatewayDep
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import msgspec
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, StringConstraints
 
-from outsend_contracts import errors, subjects
-from outsend_contracts.auth import UserPublic
+from outsend_contracts import subjects
 from outsend_contracts.feedback import (
     DEFAULT_TOPIC,
     MAX_MESSAGE,
@@ -19,15 +16,12 @@ from outsend_contracts.feedback import (
     CreateThreadRequest,
     FeedbackThread,
     ListThreadsRequest,
-    OnDemandReply,
-    OnDemandRequest,
     PostMessageRequest,
     Reader,
     ThreadRequest,
     UnreadReply,
 )
-from outsend_contracts.registry import ModuleSpec
-from outsend_gateway.context import Gateway
+from outsend_gateway.feedback_threads import MessageBody, thread_json
 from outsend_gateway.security import GatewayDep, User
 
 router = APIRouter(prefix="/api/feedback", tags=["feedback"])
@@ -35,7 +29,6 @@ router = APIRouter(prefix="/api/feedback", tags=["feedback"])
 FirstMessage = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=MIN_FIRST_MESSAGE, max_length=MAX_MESSAGE)
 ]
-Reply = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE)]
 
 
 class ThreadBody(BaseModel):
@@ -43,14 +36,6 @@ class ThreadBody(BaseModel):
     """``bug``, ``feature`` or ``other``; anything else answers 400 (checked by the service)."""
     topic: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TOPIC_LENGTH)] = DEFAULT_TOPIC
     message: FirstMessage
-
-
-class MessageBody(BaseModel):
-    message: Reply
-
-
-def thread_json(thread: FeedbackThread) -> dict[str, Any]:
-    return msgspec.to_builtins(thread)  # type: ignore[no-any-return]
 
 
 @router.post("/threads", status_code=201)
@@ -92,26 +77,3 @@ async def mark_read(thread_id: int, user: User, gateway: GatewayDep) -> dict[str
     """The caller has seen the thread: its ``unread_for_me`` drops to 0."""
     request = ThreadRequest(user_id=user.id, thread_id=thread_id)
     return thread_json(await gateway.call(subjects.FEEDBACK_READ, request, FeedbackThread))
-
-
-async def request_on_demand(gateway: Gateway, user: UserPublic, spec: ModuleSpec, body: Any) -> JSONResponse:
-    """``POST /api/jobs/<on-demand module>``: an activation request, as a thread ``on_demand_<slug>``.
-
-    201 with the new thread, or 200 with the user's open request for that module, which the
-    optional ``message`` joins.
-    """
-    message = body.get("message") if isinstance(body, dict) else None
-    if message is None:
-        message = f"Je souhaite activer le module « {spec.label_fr} »."
-    if not isinstance(message, str) or not MIN_FIRST_MESSAGE <= len(message.strip()) <= MAX_MESSAGE:
-        raise errors.DomainError(
-            422,
-            {
-                "message": errors.VALIDATION_FAILED,
-                "errors": [{"field": "message", "message": f"{MIN_FIRST_MESSAGE} à {MAX_MESSAGE} caractères"}],
-            },
-        )
-    request = OnDemandRequest(user_id=user.id, slug=spec.slug, message=message.strip())
-    reply = await gateway.call(subjects.FEEDBACK_ON_DEMAND, request, OnDemandReply)
-    content = {"on_demand": True, "created": reply.created, "thread": thread_json(reply.thread)}
-    return JSONResponse(content, status_code=201 if reply.created else 200)

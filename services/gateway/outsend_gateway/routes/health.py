@@ -24,6 +24,7 @@ async def health(gateway: GatewayDep) -> JSONResponse:
             return {"ready": False}
 
     answers = await asyncio.gather(*(probe(service) for service in subjects.SERVICES))
-    services = {"gateway": {"ready": True}, **dict(zip(subjects.SERVICES, answers, strict=True))}
+    services: dict[str, dict[str, object]] = {"gateway": {"ready": True}}
+    services.update(zip(subjects.SERVICES, answers, strict=True))
     ready = all(answer["ready"] for answer in services.values())
     return JSONResponse({"ok": ready, "services": services}, status_code=200 if ready else 503)

@@ -18,8 +18,8 @@ from outsend_contracts.jobs.state import JobState, JobStatus
 from outsend_contracts.registry import ModuleSpec
 from outsend_contracts.scrape import Estimate
 from outsend_gateway import exports
+from outsend_gateway.feedback_threads import request_on_demand
 from outsend_gateway.job_requests import check_fields, create_job, ensure_launchable, estimate_scrape, module_options
-from outsend_gateway.routes.feedback import request_on_demand
 from outsend_gateway.security import ActiveUser, GatewayDep, User, VerifiedUser
 
 router = APIRouter(tags=["jobs"])

@@ -120,7 +120,7 @@ def load_communes() -> Communes:
             )
         )
     geometries = shapely.make_valid(shapely.from_wkb([row["geometry"] for row in raw]))
-    index = Communes(
+    table = Communes(
         communes,
         geometries,
         {d.code: d for d in departements.values()},
@@ -128,11 +128,11 @@ def load_communes() -> Communes:
     )
     by_id = {row["id"]: commune for row, commune in zip(raw, communes, strict=True)}
     for commune in communes:
-        index.by_insee[commune.insee] = commune
-        index.by_name[normalize(commune.name)].append(commune)
+        table.by_insee[commune.insee] = commune
+        table.by_name[normalize(commune.name)].append(commune)
     postal_codes = {row["id"]: row["code"] for row in _rows("codes_postaux")}
     for row in _rows("codes_postaux_communes"):
-        commune = by_id.get(row["commune_id"])
-        if commune is not None:
-            index.by_postal_code[postal_codes[row["codepostal_id"]]].append(commune)
-    return index
+        served = by_id.get(row["commune_id"])
+        if served is not None:
+            table.by_postal_code[postal_codes[row["codepostal_id"]]].append(served)
+    return table

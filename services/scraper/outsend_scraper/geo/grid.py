@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import mercantile
 import numpy as np
+import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -101,22 +102,22 @@ def tiles_covering(areas: Sequence[BaseGeometry], zoom: int = BASE_ZOOM) -> list
     return [Tile(zoom, int(key) >> zoom, int(key) & ((1 << zoom) - 1)) for key in keys]
 
 
-def _tile_x(lon: np.ndarray, zoom: int) -> np.ndarray:
-    return np.clip(np.floor((lon + 180.0) / 360.0 * 2**zoom), 0, 2**zoom - 1).astype(np.int64)
+def _tile_x(lon: npt.NDArray[np.float64], zoom: int) -> npt.NDArray[np.int64]:
+    return np.clip(np.floor((lon + 180.0) / 360.0 * (1 << zoom)), 0, (1 << zoom) - 1).astype(np.int64)
 
 
-def _tile_y(lat: np.ndarray, zoom: int) -> np.ndarray:
+def _tile_y(lat: npt.NDArray[np.float64], zoom: int) -> npt.NDArray[np.int64]:
     radians = np.radians(np.clip(lat, -85.0511, 85.0511))
-    y = (1.0 - np.arcsinh(np.tan(radians)) / math.pi) / 2.0 * 2**zoom
-    return np.clip(np.floor(y), 0, 2**zoom - 1).astype(np.int64)
+    y = (1.0 - np.arcsinh(np.tan(radians)) / math.pi) / 2.0 * (1 << zoom)
+    return np.clip(np.floor(y), 0, (1 << zoom) - 1).astype(np.int64)
 
 
-def _tile_lon(x: np.ndarray, zoom: int) -> np.ndarray:
-    return x / 2**zoom * 360.0 - 180.0
+def _tile_lon(x: npt.NDArray[np.int64], zoom: int) -> npt.NDArray[np.float64]:
+    return x / (1 << zoom) * 360.0 - 180.0
 
 
-def _tile_lat(y: np.ndarray, zoom: int) -> np.ndarray:
-    return np.degrees(np.arctan(np.sinh(math.pi * (1 - 2 * y / 2**zoom))))
+def _tile_lat(y: npt.NDArray[np.int64], zoom: int) -> npt.NDArray[np.float64]:
+    return np.degrees(np.arctan(np.sinh(math.pi * (1 - 2 * y / (1 << zoom)))))
 
 
 def build_grid(zones: Iterable[Zone], zoom: int = BASE_ZOOM) -> Grid:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from outsend_contracts import errors
@@ -39,7 +39,7 @@ def place_path(link: str) -> str:
 
 class ReviewsModule(RowModule):
     slug = "reviews"
-    concurrency: ClassVar[int] = 3
+    concurrency = 3
 
     def __init__(self, pages: int = 3) -> None:
         self.concurrency = pages
