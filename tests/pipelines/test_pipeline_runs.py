@@ -363,7 +363,7 @@ async def test_rebuilding_the_pipelines_read_model_gives_identical_rows(platform
         before = [[dict(row) for row in await database.fetch(query)] for query in queries]
         result = await asyncio.to_thread(
             subprocess.run,
-            [sys.executable, "-m", "outsend_coordinator", "rebuild-projections"],
+            [sys.executable, "-m", "outsend_pipeline_coordinator", "rebuild-projections"],
             env={**platform.connection_env(), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr

@@ -11,9 +11,9 @@ from outsend_contracts.errors import DomainError
 from outsend_contracts.jobs.state import JobState, JobStatus
 from outsend_contracts.pipelines import events as ev
 from outsend_contracts.pipelines.definition import normalize
-from outsend_coordinator import orchestration, progress
-from outsend_coordinator.orchestration import next_event, node_view, pipeline_job_id, usable_rows
-from outsend_coordinator.state import NodeStatus, PipelineState, PipelineStatus
+from outsend_pipeline_coordinator import orchestration, progress
+from outsend_pipeline_coordinator.orchestration import next_event, node_view, pipeline_job_id, usable_rows
+from outsend_pipeline_coordinator.state import NodeStatus, PipelineState, PipelineStatus
 
 NOW = datetime(2026, 5, 27, 10, 14, 2, tzinfo=UTC)
 

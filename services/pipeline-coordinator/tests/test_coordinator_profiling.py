@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from outsend_coordinator.profiling import profile_column, profile_columns
+from outsend_pipeline_coordinator.profiling import profile_column, profile_columns
 
 
 class TestProfiles:

@@ -20,12 +20,12 @@ from outsend_contracts.pipelines import events as ev
 from outsend_contracts.pipelines.commands import CancelPipeline, CreatePipeline, ResumePipeline
 from outsend_contracts.pipelines.public import PipelineStarted
 from outsend_contracts.resultfile import decode_csv, result_object
-from outsend_coordinator import orchestration
-from outsend_coordinator.jobs_client import JobsClient
-from outsend_coordinator.repository import PipelineRepository
-from outsend_coordinator.spawner import Spawner
-from outsend_coordinator.state import NodeStatus, PipelineState
-from outsend_coordinator.writer import PipelineWriter
+from outsend_pipeline_coordinator import orchestration
+from outsend_pipeline_coordinator.jobs_client import JobsClient
+from outsend_pipeline_coordinator.repository import PipelineRepository
+from outsend_pipeline_coordinator.spawner import Spawner
+from outsend_pipeline_coordinator.state import NodeStatus, PipelineState
+from outsend_pipeline_coordinator.writer import PipelineWriter
 from outsend_platform.eventstore import EventStore
 from outsend_platform.logging import get_logger
 from outsend_platform.objects import ObjectStorage

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 import msgspec
 
-from outsend_coordinator.state import PipelineState
+from outsend_pipeline_coordinator.state import PipelineState
 
 
 def _from_row(row: asyncpg.Record | None) -> PipelineState | None:

@@ -18,7 +18,7 @@ from outsend_contracts.aliases import map_columns
 from outsend_contracts.errors import DomainError
 from outsend_contracts.pipelines import events as ev
 from outsend_contracts.pipelines.schema import NODE_MODULES
-from outsend_coordinator.state import NodeRun, NodeStatus, PipelineState, PipelineStatus
+from outsend_pipeline_coordinator.state import NodeRun, NodeStatus, PipelineState, PipelineStatus
 
 JOB_ID_NAMESPACE = uuid.UUID("6f0b8c3e-5a7d-4c1e-9a63-2f4d8e1b7c90")
 ENDED = (NodeStatus.DONE, NodeStatus.FAILED, NodeStatus.CANCELLED)

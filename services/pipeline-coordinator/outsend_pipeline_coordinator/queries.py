@@ -25,12 +25,12 @@ from outsend_contracts.pipelines.public import (
 )
 from outsend_contracts.pipelines.schema import NODE_MODULES
 from outsend_contracts.resultfile import decode_csv, result_object
-from outsend_coordinator import progress
-from outsend_coordinator.coordinator import owned
-from outsend_coordinator.jobs_client import JobsClient
-from outsend_coordinator.profiling import profile_columns
-from outsend_coordinator.repository import PipelineRepository
-from outsend_coordinator.state import PipelineState
+from outsend_pipeline_coordinator import progress
+from outsend_pipeline_coordinator.coordinator import owned
+from outsend_pipeline_coordinator.jobs_client import JobsClient
+from outsend_pipeline_coordinator.profiling import profile_columns
+from outsend_pipeline_coordinator.repository import PipelineRepository
+from outsend_pipeline_coordinator.state import PipelineState
 from outsend_platform import rpc
 from outsend_platform.objects import ObjectStorage
 

@@ -13,13 +13,13 @@ from outsend_contracts import streams, subjects
 from outsend_contracts.jobs import events as job_events
 from outsend_contracts.pipelines import commands as cmd
 from outsend_contracts.projections import ParkedEventsRequest, parked_events_subject
-from outsend_coordinator.coordinator import Coordinator
-from outsend_coordinator.jobs_client import JobsClient
-from outsend_coordinator.projection import PipelineProjection
-from outsend_coordinator.queries import PipelineQueries
-from outsend_coordinator.repository import PipelineRepository
-from outsend_coordinator.spawner import Spawner
-from outsend_coordinator.writer import PipelineWriter
+from outsend_pipeline_coordinator.coordinator import Coordinator
+from outsend_pipeline_coordinator.jobs_client import JobsClient
+from outsend_pipeline_coordinator.projection import PipelineProjection
+from outsend_pipeline_coordinator.queries import PipelineQueries
+from outsend_pipeline_coordinator.repository import PipelineRepository
+from outsend_pipeline_coordinator.spawner import Spawner
+from outsend_pipeline_coordinator.writer import PipelineWriter
 from outsend_platform import broker, db
 from outsend_platform.accounts import serve_account_erasure, serve_account_export
 from outsend_platform.commands import CommandRouter
@@ -98,7 +98,7 @@ async def rebuild_projections(action: str) -> None:
     connection = await broker.connect(settings.nats_url, f"{SERVICE}-rebuild")
     pool = await db.create_pool(settings.database_url, SCHEMA)
     try:
-        await db.migrate(pool, SCHEMA, "outsend_coordinator")
+        await db.migrate(pool, SCHEMA, "outsend_pipeline_coordinator")
         runner = ProjectionRunner(connection.js, pool, PipelineProjection())
         await runner.setup()
         if action == "replay-parked":
@@ -115,4 +115,4 @@ def main() -> None:
         configure_logging(SERVICE)
         asyncio.run(rebuild_projections(sys.argv[1]))
         return
-    run_service(SERVICE, setup, schema=SCHEMA, migrations="outsend_coordinator")
+    run_service(SERVICE, setup, schema=SCHEMA, migrations="outsend_pipeline_coordinator")

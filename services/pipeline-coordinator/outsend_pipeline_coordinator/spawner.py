@@ -9,8 +9,8 @@ from msgspec.structs import replace
 from outsend_contracts import errors, subjects
 from outsend_contracts.jobs.commands import CreateJob
 from outsend_contracts.pipelines.schema import NODE_MODULES
-from outsend_coordinator.jobs_client import JobsClient
-from outsend_coordinator.state import PipelineState
+from outsend_pipeline_coordinator.jobs_client import JobsClient
+from outsend_pipeline_coordinator.state import PipelineState
 from outsend_platform.objects import ObjectStorage
 
 

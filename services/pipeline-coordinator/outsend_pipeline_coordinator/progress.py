@@ -14,8 +14,8 @@ from outsend_contracts.clock import iso
 from outsend_contracts.jobs.state import JobState, JobStatus
 from outsend_contracts.pipelines.public import NodeState, OutputJob, PipelineJob
 from outsend_contracts.pipelines.schema import NODE_MODULES, category
-from outsend_coordinator.orchestration import node_view
-from outsend_coordinator.state import NodeRun, NodeStatus, PipelineState, PipelineStatus
+from outsend_pipeline_coordinator.orchestration import node_view
+from outsend_pipeline_coordinator.state import NodeRun, NodeStatus, PipelineState, PipelineStatus
 
 CATEGORY_WEIGHT: Mapping[str, float] = {"source": 10, "enrich": 10, "signals": 10, "outreach": 10, "transform": 1}
 TYPE_WEIGHT: Mapping[str, float] = {"scrap": 30, "import": 2, "reviews": 15}

@@ -6,8 +6,8 @@ import asyncpg
 
 from outsend_contracts import subjects
 from outsend_contracts.pipelines import events as ev
-from outsend_coordinator.repository import PipelineRepository
-from outsend_coordinator.state import PipelineState
+from outsend_pipeline_coordinator.repository import PipelineRepository
+from outsend_pipeline_coordinator.state import PipelineState
 
 
 class PipelineProjection:

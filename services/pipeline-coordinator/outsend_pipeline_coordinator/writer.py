@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from outsend_contracts import errors, subjects
 from outsend_contracts.clock import utc_now
 from outsend_contracts.pipelines import events as ev
-from outsend_coordinator.orchestration import next_event
-from outsend_coordinator.repository import PipelineRepository
-from outsend_coordinator.state import PipelineState
+from outsend_pipeline_coordinator.orchestration import next_event
+from outsend_pipeline_coordinator.repository import PipelineRepository
+from outsend_pipeline_coordinator.state import PipelineState
 from outsend_platform.eventstore import ConcurrencyError, EventStore
 from outsend_platform.projection import ProjectionRunner
 

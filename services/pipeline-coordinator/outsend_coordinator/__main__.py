@@ -1,3 +1,0 @@
-from outsend_coordinator.main import main
-
-main()

@@ -1,0 +1,3 @@
+from outsend_pipeline_coordinator.main import main
+
+main()
