@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from outsend_contracts import errors
 from tests.support.api import Api
-from tests.world.maps.server import UNAVAILABLE_WORD
+from tests.world.maps.server import REDESIGN_WORD, UNAVAILABLE_WORD
 
 MAPS_DOWN = "recherche Google Maps illisible (HTTP 503)"
+UNKNOWN_LAYOUT = "recherche Google Maps illisible (page de résultats sans données connues)"
 
 
 def test_a_scrap_whose_every_search_fails_ends_failed_with_the_reason(user: Api) -> None:
@@ -16,6 +17,16 @@ def test_a_scrap_whose_every_search_fails_ends_failed_with_the_reason(user: Api)
     assert ended["processed_points"] > 0 and ended["results_count"] == 0
     assert ended["error_message"] == errors.SEARCHES_ALL_FAILED.format(
         count=ended["processed_points"], reason=MAPS_DOWN
+    )
+
+
+def test_a_results_page_of_an_unknown_layout_is_a_failed_search_not_an_empty_one(user: Api) -> None:
+    job = user.create("scrap", queries=[f"plombier {REDESIGN_WORD}"], zones=["Lyon 2e"])
+    ended = user.wait(job["id"], timeout=300)
+    assert ended["status"] == "failed", ended
+    assert ended["processed_points"] > 0 and ended["results_count"] == 0
+    assert ended["error_message"] == errors.SEARCHES_ALL_FAILED.format(
+        count=ended["processed_points"], reason=UNKNOWN_LAYOUT
     )
 
 

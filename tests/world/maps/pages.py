@@ -93,6 +93,16 @@ def search_page(
     )
 
 
+def redesigned_search_page(query: str, hl: str) -> str:
+    """A results page of a layout no parser knows: its data moved out of ``APP_INITIALIZATION_STATE``."""
+    label = f"Résultats pour {query}" if hl == "fr" else f"Results for {query}"
+    return (
+        f'<!DOCTYPE html><html lang="{hl}"><head><meta charset="utf-8"><title>{html.escape(query)} - Google Maps</title>'
+        f'<script>window.__APP_DATA__={{"v":2}};</script></head><body><main aria-label="{html.escape(label)}">'
+        f'<section class="results-v2"><p>{html.escape(label)}</p></section></main></body></html>'
+    )
+
+
 def place_page(place: Place, hl: str, state: str) -> str:
     body = (
         f'<div role="main" aria-label="{html.escape(place.name)}"><h1 class="DUwDvf lfPIob">{html.escape(place.name)}</h1>'

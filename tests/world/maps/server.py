@@ -5,7 +5,8 @@ Routes (the real site's):
 - ``GET /maps/search/<query>/@<lat>,<lon>,<zoom>z?hl=fr`` — the search page: results feed
   (``div[role="feed"]``), first 20 results in the DOM and in ``APP_INITIALIZATION_STATE[3][2]``;
   one result redirects to its place page, none shows the "can't find" message; a query with the
-  word ``panne`` answers 503.
+  word ``panne`` answers 503, one with the word ``refonte`` answers 200 with a page of another
+  layout (no ``APP_INITIALIZATION_STATE``), as after a redesign of the site.
 - ``GET /search?tbm=map&q=…&pb=…!2d<lon>!3d<lat>…!4f<zoom>!7i<count>!8i<offset>`` — the next
   page of results, fetched by the page's own script when the feed is scrolled to its bottom.
 - ``GET /maps/place/<name>/data=!4m2!3m1!1s<data id>`` — the place page (reviews included).
@@ -31,6 +32,8 @@ from tests.world.maps.search import PAGE_SIZE, Viewport, search
 CONSENT_COOKIE = "SOCS"
 UNAVAILABLE_WORD = "panne"
 """A search whose query contains this word is answered 503, as by a Maps that is down or blocks us."""
+REDESIGN_WORD = "refonte"
+"""A search whose query contains this word gets a 200 page whose markup no parser knows."""
 _SEARCH = re.compile(r"^/maps/search/(?P<query>[^/]+)/@(?P<lat>-?[\d.]+),(?P<lon>-?[\d.]+),(?P<zoom>[\d.]+)z/?$")
 _PLACE = re.compile(r"^/maps/place/[^/]*/data=[^?]*?!1s(?P<data_id>0x[0-9a-f]+:0x[0-9a-f]+)")
 _PB_FIELD = re.compile(r"!(\d+)([a-z])([^!]*)")
@@ -122,6 +125,9 @@ def make_handler(simulator: MapsSimulator) -> type[BaseHTTPRequestHandler]:
             self._count("search")
             if UNAVAILABLE_WORD in query.lower():
                 self._send(503, "<!DOCTYPE html><title>Service Unavailable</title><p>Service Unavailable</p>")
+                return
+            if REDESIGN_WORD in query.lower():
+                self._send(200, pages.redesigned_search_page(query, hl))
                 return
             if simulator.latency:
                 time.sleep(simulator.latency)

@@ -150,7 +150,7 @@ class MapsBrowser:
         if "/maps/place/" in page.url:  # a single result: Google shows its page directly
             place = await self._place_on(page)
             return SearchPage([place] if place else [], ended=True)
-        places = _merge([], [place for payload in await _state_payloads(page) for place in _search_or_empty(payload)])
+        places = _search_results(await _state_payloads(page))
         if await page.locator(FEED).count() == 0:
             return SearchPage(places, ended=True)  # "Google Maps ne parvient pas à trouver …"
         ended = await self._scroll_to_end(page)
@@ -283,10 +283,21 @@ async def _read_answer(response: Response) -> list[Place]:
         return []
 
 
-def _search_or_empty(payload: str) -> list[Place]:
-    with contextlib.suppress(ValueError):
-        return parse_search(payload)
-    return []
+def _search_results(payloads: list[str]) -> list[Place]:
+    """The places of the page's own search data; a page without any is not a search page we know.
+
+    Reading such a page as "no results" would end a scrap ``done`` and empty whenever Google
+    changes its markup: it is a failed search instead, counted and reported like a 503.
+    """
+    places: list[Place] = []
+    readable = False
+    for payload in payloads:
+        with contextlib.suppress(ValueError):
+            places = _merge(places, parse_search(payload))
+            readable = True
+    if not readable:
+        raise MapsUnavailableError("page de résultats sans données connues")
+    return places
 
 
 def _merge(places: list[Place], more: list[Place]) -> list[Place]:

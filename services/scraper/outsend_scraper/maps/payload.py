@@ -135,11 +135,15 @@ def parse_place(d: Any) -> Place | None:
 
 
 def parse_search(body: str) -> list[Place]:
-    """A ``/search?tbm=map`` answer (guard line included) or the search state string."""
+    """A ``/search?tbm=map`` answer (guard line included) or the search state string.
+
+    Raises ``ValueError`` when the body is not a search answer this parser knows: an answer with
+    no results still has its list of items, so a missing list means the layout changed.
+    """
     data = json.loads(strip_guard(body))
     items = at(data, 0, 1)
     if not isinstance(items, list):
-        return []
+        raise ValueError("not a search answer")
     return [place for item in items[1:] if (place := parse_place(at(item, 14))) is not None]
 
 
