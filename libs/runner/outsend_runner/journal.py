@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +11,8 @@ from outsend_contracts import subjects
 from outsend_contracts.clock import utc_now
 from outsend_contracts.jobs import events as ev
 from outsend_contracts.jobs.state import JobState, fold
-from outsend_platform.eventstore import ConcurrencyError, EventStore
+from outsend_platform.aggregate import AggregateWriter
+from outsend_platform.eventstore import EventStore
 from outsend_platform.logging import get_logger
 
 log = get_logger(__name__)
@@ -29,6 +31,9 @@ class JobJournal:
     def __init__(self, store: EventStore, job_id: str) -> None:
         self._store = store
         self.job_id = job_id
+        self._writer: AggregateWriter[JobState, ev.JobEvent] = AggregateWriter(
+            store, ev.CODEC, lambda job_id: load_job(store, job_id)
+        )
         self._last_progress = 0.0
 
     async def log(self, message: str, level: str = "info") -> None:
@@ -64,28 +69,15 @@ class JobJournal:
         )
         await self._append(event)
 
-    async def finish(self, decide: Any) -> JobState | None:
+    async def finish(self, decide: Callable[[JobState], ev.JobEvent]) -> JobState | None:
         """Append the terminal event ``decide(state)`` returns, against the job's latest version.
 
         Returns the state it was decided on, or ``None`` if the job had already ended.
         """
-        aggregate = subjects.job_events(self.job_id)
-        for _ in range(8):
-            state = await load_job(self._store, self.job_id)
-            if state is None or state.status.terminal:
-                return None
-            event = decide(state)
-            try:
-                await self._store.append(
-                    subjects.job_event(self.job_id, ev.event_name(event)),
-                    ev.encode_event(event),
-                    aggregate=aggregate,
-                    expected_version=state.version,
-                )
-            except ConcurrencyError:
-                continue
-            return state
-        raise RuntimeError(f"could not record the end of {self.job_id}")
+        decided = await self._writer.decide(self.job_id, lambda state: None if state.status.terminal else decide(state))
+        if decided is None or decided.event is None:
+            return None
+        return decided.state
 
     async def _append(self, event: ev.JobEvent) -> None:
         try:

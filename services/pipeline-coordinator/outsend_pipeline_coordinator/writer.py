@@ -6,18 +6,17 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from outsend_contracts import errors, subjects
+from outsend_contracts import errors
 from outsend_contracts.clock import utc_now
 from outsend_contracts.pipelines import events as ev
 from outsend_pipeline_coordinator.orchestration import next_event
 from outsend_pipeline_coordinator.repository import PipelineRepository
 from outsend_pipeline_coordinator.state import PipelineState
-from outsend_platform.eventstore import ConcurrencyError, EventStore
+from outsend_platform.aggregate import AggregateWriter, DecisionConflictError
+from outsend_platform.eventstore import EventStore
 from outsend_platform.projection import ProjectionRunner
 
 Decision = Callable[[PipelineState], ev.PipelineEvent | None]
-
-MAX_ATTEMPTS = 32
 
 
 @dataclass
@@ -34,34 +33,22 @@ class PipelineWriter:
     """
 
     def __init__(self, store: EventStore, projector: ProjectionRunner, repository: PipelineRepository) -> None:
-        self._store = store
-        self._projector = projector
         self._repository = repository
+        self._writer: AggregateWriter[PipelineState, ev.PipelineEvent] = AggregateWriter(
+            store, ev.CODEC, repository.get, settle=projector.wait
+        )
         self._turns: dict[str, _Turn] = {}
 
     async def create(self, event: ev.PipelineCreated) -> PipelineState:
         """Record a new pipeline; creating the same id twice returns the first one."""
-        aggregate = subjects.pipeline_events(event.pipeline_id)
-        try:
-            seq = await self._store.append(
-                subjects.pipeline_event(event.pipeline_id, "created"),
-                ev.encode_event(event),
-                aggregate=aggregate,
-                expected_version=0,
-            )
-        except ConcurrencyError:
-            seq = await self._store.version(aggregate)
-        await self._projector.wait(seq)
+        await self._writer.create(event.pipeline_id, event)
         state = await self._repository.get(event.pipeline_id)
         if state is None:
             raise errors.DomainError(404, errors.PIPELINE_NOT_FOUND)
         return state
 
     async def decide(self, pipeline_id: str, decision: Decision) -> tuple[PipelineState, ev.PipelineEvent | None]:
-        """Apply ``decision`` to the current state and append the event it returns, if any.
-
-        If another writer appended meanwhile, the state is re-read and the decision taken again.
-        """
+        """Apply ``decision`` to the current state and append the event it returns, if any."""
         turn = self._turns.setdefault(pipeline_id, _Turn())
         turn.holders += 1
         try:
@@ -73,28 +60,15 @@ class PipelineWriter:
                 del self._turns[pipeline_id]
 
     async def _decide(self, pipeline_id: str, decision: Decision) -> tuple[PipelineState, ev.PipelineEvent | None]:
-        aggregate = subjects.pipeline_events(pipeline_id)
-        for _ in range(MAX_ATTEMPTS):
-            state = await self._repository.get(pipeline_id)
-            if state is None:
-                raise errors.DomainError(404, errors.PIPELINE_NOT_FOUND)
-            event = decision(state)
-            if event is None:
-                return state, None
-            try:
-                seq = await self._store.append(
-                    subjects.pipeline_event(pipeline_id, ev.event_name(event)),
-                    ev.encode_event(event),
-                    aggregate=aggregate,
-                    expected_version=state.version,
-                )
-            except ConcurrencyError:
-                await self._projector.wait(await self._store.version(aggregate))
-                continue
-            await self._projector.wait(seq)
-            state.apply(event, seq)  # type: ignore[arg-type]
-            return state, event
-        raise errors.DomainError(503, errors.SERVICE_UNAVAILABLE)
+        try:
+            decided = await self._writer.decide(pipeline_id, decision)
+        except DecisionConflictError as error:
+            raise errors.DomainError(503, errors.SERVICE_UNAVAILABLE) from error
+        if decided is None:
+            raise errors.DomainError(404, errors.PIPELINE_NOT_FOUND)
+        if decided.event is not None:
+            decided.state.apply(decided.event, decided.seq)  # type: ignore[arg-type]
+        return decided.state, decided.event
 
     async def advance(self, pipeline_id: str) -> tuple[PipelineState, list[ev.NodeStarted]]:
         """Record every step the pipeline can take now; return the nodes started on the way."""

@@ -11,7 +11,8 @@ from typing import Any, Literal
 
 import msgspec
 
-from outsend_contracts import SCHEMA_VERSION
+from outsend_contracts import SCHEMA_VERSION, subjects
+from outsend_contracts.codec import AggregateCodec
 
 LogLevel = Literal["debug", "info", "warn", "error"]
 
@@ -130,3 +131,9 @@ def event_name(event: JobEvent) -> str:
     tag = type(event).__struct_config__.tag
     assert isinstance(tag, str)
     return tag
+
+
+CODEC: AggregateCodec[JobEvent] = AggregateCodec(
+    stream=subjects.job_events, subject=subjects.job_event, name=event_name, encode=encode_event
+)
+"""How the aggregate's events are written (used by the one aggregate writer of ``outsend_platform``)."""

@@ -12,7 +12,8 @@ from typing import Literal
 
 import msgspec
 
-from outsend_contracts import SCHEMA_VERSION
+from outsend_contracts import SCHEMA_VERSION, subjects
+from outsend_contracts.codec import AggregateCodec
 from outsend_contracts.pipelines.definition import PipelineDefinition
 
 NodeOutcome = Literal["done", "failed", "cancelled"]
@@ -91,3 +92,9 @@ def event_name(event: PipelineEvent) -> str:
     tag = type(event).__struct_config__.tag
     assert isinstance(tag, str)
     return tag
+
+
+CODEC: AggregateCodec[PipelineEvent] = AggregateCodec(
+    stream=subjects.pipeline_events, subject=subjects.pipeline_event, name=event_name, encode=encode_event
+)
+"""How the aggregate's events are written (used by the one aggregate writer of ``outsend_platform``)."""
