@@ -31,6 +31,11 @@ class Lane(StrEnum):
     """Direct HTTP or local work: up to six jobs at once platform-wide."""
 
 
+LANE_CAPACITY: Mapping[str, int] = MappingProxyType({Lane.MULTI_PROXY: 1, Lane.PARALLEL: 6})
+"""Jobs a lane runs at once platform-wide: jobs admission starts no more, and a worker's lane
+consumer holds no more work orders in flight."""
+
+
 class Category(StrEnum):
     EXTRACTION = "extraction"
     ENRICHMENT = "enrichment"
