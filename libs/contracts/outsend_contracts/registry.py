@@ -55,6 +55,20 @@ class Group(StrEnum):
     TOOLS = "tools"
 
 
+class SourcePrerequisite(msgspec.Struct, frozen=True, kw_only=True):
+    """A mode that only runs on a finished run of the same module in another mode (a deep
+    e-mail search works on the sites a normal one already read)."""
+
+    mode: str
+    source_mode: str
+
+    def applies(self, params: Mapping[str, object]) -> bool:
+        return params.get("mode") == self.mode
+
+    def met_by(self, slug: str, source_type: str, source_params: Mapping[str, object]) -> bool:
+        return source_type == slug and source_params.get("mode") == self.source_mode
+
+
 class ModuleSpec(msgspec.Struct, frozen=True, kw_only=True):
     slug: str
     stage: Stage
@@ -83,6 +97,16 @@ class ModuleSpec(msgspec.Struct, frozen=True, kw_only=True):
     """EF charged per item, keyed by the value of the ``mode`` option (``*`` otherwise)."""
     feature_page: str | None = None
     deprecated_at: str | None = None
+    reads_input: bool = True
+    """Whether a run reads an input table (an import builds its own from the source it names)."""
+    priced_by_estimate: bool = False
+    """The EF charge (and point count) comes from the module's own estimate, sent with the
+    create command, rather than from :meth:`ef_cost` per item."""
+    resumable: bool = False
+    """A cancelled or failed run can be resumed where it stopped."""
+    needs_verified_email: bool = False
+    """Launching it needs a verified e-mail address (the proxy lane is the costly one)."""
+    source_prerequisite: SourcePrerequisite | None = None
 
     @property
     def endpoint_slug(self) -> str:
@@ -137,6 +161,7 @@ def _enricher(
     stage: Stage = Stage.ACTIVE,
     service: str = "enrichers",
     feature_page: str | None = None,
+    source_prerequisite: SourcePrerequisite | None = None,
 ) -> ModuleSpec:
     return ModuleSpec(
         slug=slug,
@@ -159,6 +184,7 @@ def _enricher(
         config_schema=config or {},
         ef_per_item=ef_per_item,
         feature_page=feature_page,
+        source_prerequisite=source_prerequisite,
     )
 
 
@@ -188,6 +214,9 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         pipelinable=True,
         pipeline_type="scrap",
         pipeline_output="pois",
+        priced_by_estimate=True,
+        resumable=True,
+        needs_verified_email=True,
         config_schema={
             "queries": FieldSpec(type="string[]", label="Recherches", required=True, max_items=20, max_length=200),
             "zones": FieldSpec(type="string[]", label="Zones", required=True, max_items=50, max_length=200),
@@ -217,6 +246,7 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         pipelinable=True,
         pipeline_type="import",
         pipeline_output="pois",
+        reads_input=False,
         config_schema={
             "source": FieldSpec(type="enum", label="Source", enum=("paste", "url", "from_job"), default="paste"),
             "text": FieldSpec(type="string", label="CSV collé", max_length=10_000_000),
@@ -249,6 +279,7 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         config={"mode": FieldSpec(type="enum", label="Mode", enum=("normal", "deep"), default="normal")},
         ef_per_item={"*": 0.00004, "normal": 0.00004, "deep": 0.00012},
         feature_page="email-finder-pro-rgpd-france",
+        source_prerequisite=SourcePrerequisite(mode="deep", source_mode="normal"),
     ),
     _enricher(
         "verify_emails",

@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from outsend_contracts import aliases, errors, filter_patterns, registry, subjects
+from outsend_contracts import aliases, errors, filter_patterns, subjects
 from outsend_contracts.auth import UserPublic
 from outsend_contracts.clock import new_job_id
 from outsend_contracts.config_schema import ConfigFieldError
@@ -95,9 +95,6 @@ async def _create_items_job(
         await gateway.objects.put(subjects.OBJ_INPUTS, input_object, msgspec.json.encode(items))
     else:
         count = await _source_rows_with_needs(gateway, user, spec, str(source_job_id))
-    cost = spec.ef_cost(count, options)
-    if cost > registry.MAX_EF_PER_JOB:
-        raise errors.DomainError(400, errors.QUOTA_EXCEEDED.format(cost=cost, limit=registry.MAX_EF_PER_JOB))
     command = CreateJob(
         job_id=job_id,
         user_id=user.id,

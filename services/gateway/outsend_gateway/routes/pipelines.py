@@ -97,7 +97,7 @@ async def _ensure_runnable(gateway: Gateway, user: UserPublic, definition: Pipel
     for node_type in dict.fromkeys(node.type for node in definition.nodes):
         spec = NODE_MODULES[node_type]
         await ensure_launchable(gateway, spec, spec.slug)
-        if spec.slug == "scrap" and not user.email_verified:
+        if spec.needs_verified_email and not user.email_verified:
             raise errors.DomainError(403, errors.EMAIL_NOT_VERIFIED)
 
 
