@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from outsend_contracts import aliases, errors, filter_patterns, subjects
+from outsend_contracts import aliases, errors, subjects
 from outsend_contracts.auth import UserPublic
 from outsend_contracts.clock import new_job_id
 from outsend_contracts.config_schema import ConfigFieldError
@@ -68,8 +68,6 @@ def check_fields(spec: ModuleSpec, body: dict[str, Any]) -> None:
 async def create_job(gateway: Gateway, user: UserPublic, spec: ModuleSpec, body: dict[str, Any]) -> JobPublic:
     """``POST /api/jobs/{type}`` for every launchable module."""
     options = module_options(spec, body)
-    if spec.slug == "filter":
-        filter_patterns.check_patterns(options)
     if spec.slug == "scrap":
         return await _create_scrap(gateway, user, options)
     if spec.slug == "import":
