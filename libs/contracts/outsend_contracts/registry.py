@@ -13,7 +13,9 @@ from types import MappingProxyType
 
 import msgspec
 
+from outsend_contracts import errors
 from outsend_contracts.config_schema import ConfigSchema, FieldSpec
+from outsend_contracts.scrape import MODE_ALIAS
 
 
 class Stage(StrEnum):
@@ -107,6 +109,12 @@ class ModuleSpec(msgspec.Struct, frozen=True, kw_only=True):
     needs_verified_email: bool = False
     """Launching it needs a verified e-mail address (the proxy lane is the costly one)."""
     source_prerequisite: SourcePrerequisite | None = None
+    option_aliases: tuple[str, ...] = ()
+    """Request fields read as another name of an option (a scrap's ``scrap_mode``)."""
+    refused_fields: Mapping[str, str] = msgspec.field(default_factory=dict)
+    """Request fields refused with their own French message rather than as unknown."""
+    option_errors: Mapping[str, str] = msgspec.field(default_factory=dict)
+    """The 400 message of an invalid option, formatted with the value given under its name."""
 
     @property
     def endpoint_slug(self) -> str:
@@ -162,6 +170,7 @@ def _enricher(
     service: str = "enrichers",
     feature_page: str | None = None,
     source_prerequisite: SourcePrerequisite | None = None,
+    option_errors: Mapping[str, str] | None = None,
 ) -> ModuleSpec:
     return ModuleSpec(
         slug=slug,
@@ -185,6 +194,7 @@ def _enricher(
         ef_per_item=ef_per_item,
         feature_page=feature_page,
         source_prerequisite=source_prerequisite,
+        option_errors=option_errors or {},
     )
 
 
@@ -217,6 +227,8 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         priced_by_estimate=True,
         resumable=True,
         needs_verified_email=True,
+        option_aliases=(MODE_ALIAS,),
+        refused_fields={"type": errors.JOB_TYPE_FIELD_UNSUPPORTED},
         config_schema={
             "queries": FieldSpec(type="string[]", label="Recherches", required=True, max_items=20, max_length=200),
             "zones": FieldSpec(type="string[]", label="Zones", required=True, max_items=50, max_length=200),
@@ -280,6 +292,7 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         ef_per_item={"*": 0.00004, "normal": 0.00004, "deep": 0.00012},
         feature_page="email-finder-pro-rgpd-france",
         source_prerequisite=SourcePrerequisite(mode="deep", source_mode="normal"),
+        option_errors={"mode": errors.EMAIL_MODE_INVALID},
     ),
     _enricher(
         "verify_emails",
