@@ -8,7 +8,7 @@ from typing import Any
 from outsend_contracts import errors, streams
 from outsend_contracts.registry import REGISTRY, Stage
 from outsend_deploy.local import LocalPlatform
-from tests.pipelines.bus import announced_modules
+from tests.pipelines.bus import announced_modules, serving_services
 from tests.pipelines.helpers import definition, edge, node
 from tests.support.api import Api
 from tests.support.platform import running_platform
@@ -41,6 +41,16 @@ def test_the_registry_lists_active_exactly_the_modules_a_running_worker_serves(p
         assert entries[slug]["alpha_unavailable"] is True
         assert entries[slug]["api_endpoint"] == f"/api/jobs/{slug.replace('_', '-')}"
     assert entries["legal_mentions"]["alpha_unavailable"] is False
+
+
+def test_every_module_the_registry_lists_active_is_served_by_a_worker_of_its_service(
+    platform: LocalPlatform,
+) -> None:
+    active = registry(Api(platform))["active"]
+    services = serving_services(platform)
+    assert set(active) >= SCRAPER | ENRICHERS
+    for slug in active:
+        assert services.get(slug) == {REGISTRY[slug].service}, slug
 
 
 def test_the_pipeline_schema_flags_unserved_nodes_and_validation_refuses_them(platform: LocalPlatform) -> None:

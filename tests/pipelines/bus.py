@@ -10,7 +10,7 @@ from outsend_contracts import subjects
 from outsend_deploy.local import LocalPlatform
 from outsend_platform.eventstore import EventStore
 from outsend_platform.objects import ObjectStorage
-from outsend_platform.workers import ServedModules
+from outsend_platform.workers import BUCKET_STREAM, KEY_PREFIX, ServedModules
 
 
 def _nats_url(platform: LocalPlatform) -> str:
@@ -24,6 +24,27 @@ def announced_modules(platform: LocalPlatform) -> set[str]:
         nc = await nats.connect(_nats_url(platform))
         try:
             return set(await ServedModules(nc.jetstream()).current())
+        finally:
+            await nc.close()
+
+    return asyncio.run(read())
+
+
+def serving_services(platform: LocalPlatform) -> dict[str, set[str]]:
+    """For each module a worker runs now, the services whose instances announce it."""
+
+    async def read() -> dict[str, set[str]]:
+        nc = await nats.connect(_nats_url(platform))
+        try:
+            js = nc.jetstream()
+            info = await js.stream_info(BUCKET_STREAM, subjects_filter=KEY_PREFIX + ">")
+            kv = await js.key_value(subjects.KV_WORKERS)
+            services: dict[str, set[str]] = {}
+            for subject in info.state.subjects or {}:
+                key = subject.removeprefix(KEY_PREFIX)
+                value = (await kv.get(key)).value or b""
+                services.setdefault(subjects.served_slug(key), set()).add(value.decode())
+            return services
         finally:
             await nc.close()
 

@@ -3,13 +3,13 @@
 Python's ``re`` backtracks: ``(a+)+$`` against thirty ``a`` and a ``!`` runs for minutes and
 holds the worker's event loop for every tenant. RE2 never backtracks (no backreferences, no
 lookarounds); patterns and searched text are also bounded so one rule costs little per row.
-The gateway checks patterns when a filter job or preview is requested, the worker when it runs.
+Options reading (:mod:`outsend_contracts.filter_rules`) checks patterns when a filter job, node
+or preview is requested, the worker when it runs.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
 from typing import Any
 
 import re2
@@ -43,28 +43,6 @@ def compile_pattern(pattern: str) -> Any:
 
 def matches(pattern: str, text: str) -> bool:
     return compile_pattern(pattern).search(text[:MAX_SEARCHED_LENGTH]) is not None
-
-
-def check_patterns(config: Mapping[str, Any]) -> None:
-    """Refuse, with a French 400, a filter config whose ``regex`` rules cannot run."""
-    for pattern in _regex_patterns(config.get("rules")):
-        try:
-            compile_pattern(pattern)
-        except PatternError as error:
-            raise errors.DomainError(400, str(error)) from error
-
-
-def _regex_patterns(group: Any) -> Iterator[str]:
-    """Every ``regex`` value of a ``{logic, conditions}`` tree, nested groups included."""
-    if not isinstance(group, Mapping):
-        return
-    for item in group.get("conditions") or []:
-        if not isinstance(item, Mapping):
-            continue
-        if "conditions" in item:
-            yield from _regex_patterns(item)
-        elif str(item.get("op", "")).strip().lower() == "regex":
-            yield str(item.get("value"))
 
 
 def _reason(error: Exception) -> str:

@@ -4,6 +4,8 @@ Both grammars are accepted (ruling 1): the flat keys of the filter page (``ratin
 ``require_site``…) and ``rules: {logic, conditions: [{column, op, value}]}``. ``rules`` holds one
 or the other: flat keys written inside it mean what they mean beside it and are read from there;
 a key that is neither is refused, never ignored, since a rule dropped keeps every row.
+The one walk of the rules tree (:func:`check_group`) also compiles every ``regex`` pattern, so a
+pattern that cannot run is refused before any job or preview exists.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from outsend_contracts import errors
+from outsend_contracts import errors, filter_patterns
 from outsend_contracts.config_schema import ConfigFieldError, ConfigSchema, coerce_config
 
 RULES = "rules"
@@ -24,7 +26,8 @@ def filter_options(schema: ConfigSchema, raw: Mapping[str, Any]) -> dict[str, An
     """The options of a filter, checked by its ``schema``, with ``rules`` read as above.
 
     Raises :class:`ConfigFieldError` (field ``rules``; ``misplaced`` for a key that is no rule or
-    is given twice).
+    is given twice), or a French 400 :class:`~outsend_contracts.errors.DomainError` for a
+    ``regex`` pattern RE2 cannot run.
     """
     config = coerce_config(schema, _flat_rules_beside(schema, raw))
     if RULES in config:
@@ -80,8 +83,18 @@ def _check_condition(condition: Any) -> None:
     if not isinstance(condition, dict) or not isinstance(condition.get("column"), str):
         raise ConfigFieldError(RULES, "chaque condition doit être un objet {column, op, value}")
     _refuse_unknown_keys(condition, CONDITION_KEYS)
-    if not isinstance(condition.get("op", "="), str):
+    operator = condition.get("op", "=")
+    if not isinstance(operator, str):
         raise ConfigFieldError(RULES, "« op » doit être un texte")
+    if operator.strip().lower() == "regex":
+        _check_pattern(str(condition.get("value")))
+
+
+def _check_pattern(pattern: str) -> None:
+    try:
+        filter_patterns.compile_pattern(pattern)
+    except filter_patterns.PatternError as error:
+        raise errors.DomainError(400, str(error)) from error
 
 
 def _refuse_unknown_keys(part: dict[str, Any], allowed: tuple[str, ...]) -> None:

@@ -13,7 +13,9 @@ from types import MappingProxyType
 
 import msgspec
 
+from outsend_contracts import errors
 from outsend_contracts.config_schema import ConfigSchema, FieldSpec
+from outsend_contracts.scrape import MODE_ALIAS
 
 
 class Stage(StrEnum):
@@ -29,6 +31,11 @@ class Lane(StrEnum):
     """Shares the outbound proxy pool: one job at a time platform-wide."""
     PARALLEL = "parallel"
     """Direct HTTP or local work: up to six jobs at once platform-wide."""
+
+
+LANE_CAPACITY: Mapping[str, int] = MappingProxyType({Lane.MULTI_PROXY: 1, Lane.PARALLEL: 6})
+"""Jobs a lane runs at once platform-wide: jobs admission starts no more, and a worker's lane
+consumer holds no more work orders in flight."""
 
 
 class Category(StrEnum):
@@ -48,6 +55,20 @@ class Group(StrEnum):
     SIGNALS = "signals"
     OUTREACH = "outreach"
     TOOLS = "tools"
+
+
+class SourcePrerequisite(msgspec.Struct, frozen=True, kw_only=True):
+    """A mode that only runs on a finished run of the same module in another mode (a deep
+    e-mail search works on the sites a normal one already read)."""
+
+    mode: str
+    source_mode: str
+
+    def applies(self, params: Mapping[str, object]) -> bool:
+        return params.get("mode") == self.mode
+
+    def met_by(self, slug: str, source_type: str, source_params: Mapping[str, object]) -> bool:
+        return source_type == slug and source_params.get("mode") == self.source_mode
 
 
 class ModuleSpec(msgspec.Struct, frozen=True, kw_only=True):
@@ -78,6 +99,22 @@ class ModuleSpec(msgspec.Struct, frozen=True, kw_only=True):
     """EF charged per item, keyed by the value of the ``mode`` option (``*`` otherwise)."""
     feature_page: str | None = None
     deprecated_at: str | None = None
+    reads_input: bool = True
+    """Whether a run reads an input table (an import builds its own from the source it names)."""
+    priced_by_estimate: bool = False
+    """The EF charge (and point count) comes from the module's own estimate, sent with the
+    create command, rather than from :meth:`ef_cost` per item."""
+    resumable: bool = False
+    """A cancelled or failed run can be resumed where it stopped."""
+    needs_verified_email: bool = False
+    """Launching it needs a verified e-mail address (the proxy lane is the costly one)."""
+    source_prerequisite: SourcePrerequisite | None = None
+    option_aliases: tuple[str, ...] = ()
+    """Request fields read as another name of an option (a scrap's ``scrap_mode``)."""
+    refused_fields: Mapping[str, str] = msgspec.field(default_factory=dict)
+    """Request fields refused with their own French message rather than as unknown."""
+    option_errors: Mapping[str, str] = msgspec.field(default_factory=dict)
+    """The 400 message of an invalid option, formatted with the value given under its name."""
 
     @property
     def endpoint_slug(self) -> str:
@@ -132,6 +169,8 @@ def _enricher(
     stage: Stage = Stage.ACTIVE,
     service: str = "enrichers",
     feature_page: str | None = None,
+    source_prerequisite: SourcePrerequisite | None = None,
+    option_errors: Mapping[str, str] | None = None,
 ) -> ModuleSpec:
     return ModuleSpec(
         slug=slug,
@@ -154,6 +193,8 @@ def _enricher(
         config_schema=config or {},
         ef_per_item=ef_per_item,
         feature_page=feature_page,
+        source_prerequisite=source_prerequisite,
+        option_errors=option_errors or {},
     )
 
 
@@ -183,6 +224,11 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         pipelinable=True,
         pipeline_type="scrap",
         pipeline_output="pois",
+        priced_by_estimate=True,
+        resumable=True,
+        needs_verified_email=True,
+        option_aliases=(MODE_ALIAS,),
+        refused_fields={"type": errors.JOB_TYPE_FIELD_UNSUPPORTED},
         config_schema={
             "queries": FieldSpec(type="string[]", label="Recherches", required=True, max_items=20, max_length=200),
             "zones": FieldSpec(type="string[]", label="Zones", required=True, max_items=50, max_length=200),
@@ -212,6 +258,7 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         pipelinable=True,
         pipeline_type="import",
         pipeline_output="pois",
+        reads_input=False,
         config_schema={
             "source": FieldSpec(type="enum", label="Source", enum=("paste", "url", "from_job"), default="paste"),
             "text": FieldSpec(type="string", label="CSV collé", max_length=10_000_000),
@@ -244,6 +291,8 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         config={"mode": FieldSpec(type="enum", label="Mode", enum=("normal", "deep"), default="normal")},
         ef_per_item={"*": 0.00004, "normal": 0.00004, "deep": 0.00012},
         feature_page="email-finder-pro-rgpd-france",
+        source_prerequisite=SourcePrerequisite(mode="deep", source_mode="normal"),
+        option_errors={"mode": errors.EMAIL_MODE_INVALID},
     ),
     _enricher(
         "verify_emails",

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from outsend_contracts.config_schema import ConfigFieldError
+from outsend_contracts.errors import DomainError
 from outsend_contracts.module_options import read_options
 from outsend_contracts.registry import REGISTRY
 
@@ -53,3 +54,10 @@ def test_a_key_the_filter_does_not_read_in_rules_is_refused(rules: dict[str, Any
 def test_a_flat_key_given_twice_with_two_values_is_refused() -> None:
     with pytest.raises(ConfigFieldError, match="deux fois"):
         read_options(REGISTRY["filter"], {"rating_min": 3, "rules": {"rating_min": 4}})
+
+
+def test_a_nested_regex_rule_that_cannot_run_is_refused_with_its_french_reason() -> None:
+    nested = {"logic": "OR", "conditions": [{"column": "nom", "op": "REGEX", "value": "(["}]}
+    with pytest.raises(DomainError) as refused:
+        read_options(REGISTRY["filter"], {"rules": {"conditions": [nested]}})
+    assert (refused.value.status, refused.value.detail) == (400, "Expression régulière invalide : missing ]: [")

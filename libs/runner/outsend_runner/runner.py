@@ -103,7 +103,7 @@ class JobRunner:
             await self._run_source(module, state, context, stop)
             return
         if isinstance(module, TableModule):
-            source = None if module.spec.slug == "import" else await self._input(context)
+            source = await self._input(context) if module.spec.reads_input else None
             output = await module.transform(source, context)
             await self._finish(context, output.columns, output.rows, errors=0, stop=stop)
             return

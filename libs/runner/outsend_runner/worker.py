@@ -13,7 +13,7 @@ from nats.aio.msg import Msg
 
 from outsend_contracts import streams, subjects
 from outsend_contracts.jobs.commands import ForgetJob, WorkOrder
-from outsend_contracts.registry import Lane
+from outsend_contracts.registry import LANE_CAPACITY, Lane
 from outsend_platform.commands import CommandRouter
 from outsend_platform.consumer import consume, kept_alive
 from outsend_platform.eventstore import EventStore
@@ -29,7 +29,6 @@ from outsend_runner.units import UnitCheckpoints
 
 log = get_logger(__name__)
 
-LANE_SLOTS = {Lane.MULTI_PROXY: 1, Lane.PARALLEL: 6}
 _work_orders = msgspec.json.Decoder(WorkOrder)
 
 
@@ -78,10 +77,10 @@ async def serve_modules(
         consume(
             js,
             streams.work_consumer(
-                runtime.name, lane.value, tuple(slugs), ack_wait_seconds=ack_wait, max_ack_pending=LANE_SLOTS[lane]
+                runtime.name, lane.value, tuple(slugs), ack_wait_seconds=ack_wait, max_ack_pending=LANE_CAPACITY[lane]
             ),
             handle,
-            concurrency=LANE_SLOTS[lane],
+            concurrency=LANE_CAPACITY[lane],
             stop=runtime.stop,
         )
         for lane, slugs in by_lane.items()

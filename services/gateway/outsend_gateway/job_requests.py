@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from outsend_contracts import aliases, errors, filter_patterns, registry, subjects
+from outsend_contracts import aliases, errors, subjects
 from outsend_contracts.auth import UserPublic
 from outsend_contracts.clock import new_job_id
 from outsend_contracts.config_schema import ConfigFieldError
@@ -18,7 +18,7 @@ from outsend_contracts.jobs.commands import CreateJob
 from outsend_contracts.jobs.state import JobPublic, JobState
 from outsend_contracts.module_options import read_options
 from outsend_contracts.registry import ModuleSpec, Stage
-from outsend_contracts.scrape import MODE_ALIAS, SCRAPER_ESTIMATE, Estimate, EstimateRequest
+from outsend_contracts.scrape import SCRAPER_ESTIMATE, Estimate, EstimateRequest
 from outsend_gateway.context import Gateway
 
 SHARED_KEYS = ("items", "source_job_id")
@@ -42,8 +42,9 @@ def module_options(spec: ModuleSpec, body: dict[str, Any]) -> dict[str, Any]:
     try:
         return read_options(spec, {k: v for k, v in body.items() if k not in SHARED_KEYS})
     except ConfigFieldError as error:
-        if spec.slug == "emails" and error.field == "mode":
-            raise errors.DomainError(400, errors.EMAIL_MODE_INVALID.format(mode=body.get("mode"))) from error
+        if error.field in spec.option_errors:
+            detail = spec.option_errors[error.field].format_map({error.field: body.get(error.field)})
+            raise errors.DomainError(400, detail) from error
         if error.misplaced:
             detail = errors.OPTION_INVALID.format(field=error.field, reason=error.reason)
             raise errors.DomainError(400, detail) from error
@@ -55,11 +56,10 @@ def module_options(spec: ModuleSpec, body: dict[str, Any]) -> dict[str, Any]:
 
 def check_fields(spec: ModuleSpec, body: dict[str, Any]) -> None:
     """Refuse a field the module does not read: dropped, it would leave the user believing it counted."""
-    if spec.slug == "scrap" and "type" in body:
-        raise errors.DomainError(400, errors.JOB_TYPE_FIELD_UNSUPPORTED)
-    allowed = [*(SHARED_KEYS if spec.items_driven else ()), *spec.config_schema]
-    if spec.slug == "scrap":
-        allowed.append(MODE_ALIAS)
+    for field, refusal in spec.refused_fields.items():
+        if field in body:
+            raise errors.DomainError(400, refusal)
+    allowed = [*(SHARED_KEYS if spec.items_driven else ()), *spec.config_schema, *spec.option_aliases]
     for field in body:
         if field not in allowed:
             raise errors.DomainError(400, errors.UNKNOWN_FIELD.format(field=field, allowed=", ".join(allowed)))
@@ -68,8 +68,6 @@ def check_fields(spec: ModuleSpec, body: dict[str, Any]) -> None:
 async def create_job(gateway: Gateway, user: UserPublic, spec: ModuleSpec, body: dict[str, Any]) -> JobPublic:
     """``POST /api/jobs/{type}`` for every launchable module."""
     options = module_options(spec, body)
-    if spec.slug == "filter":
-        filter_patterns.check_patterns(options)
     if spec.slug == "scrap":
         return await _create_scrap(gateway, user, options)
     if spec.slug == "import":
@@ -95,9 +93,6 @@ async def _create_items_job(
         await gateway.objects.put(subjects.OBJ_INPUTS, input_object, msgspec.json.encode(items))
     else:
         count = await _source_rows_with_needs(gateway, user, spec, str(source_job_id))
-    cost = spec.ef_cost(count, options)
-    if cost > registry.MAX_EF_PER_JOB:
-        raise errors.DomainError(400, errors.QUOTA_EXCEEDED.format(cost=cost, limit=registry.MAX_EF_PER_JOB))
     command = CreateJob(
         job_id=job_id,
         user_id=user.id,

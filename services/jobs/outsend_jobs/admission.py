@@ -6,12 +6,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import MappingProxyType
 
-from outsend_contracts.registry import Lane
+from outsend_contracts.registry import LANE_CAPACITY
 
 MAX_RUNNING_PER_USER = 5
-LANE_CAPACITY: Mapping[str, int] = MappingProxyType({Lane.MULTI_PROXY.value: 1, Lane.PARALLEL.value: 6})
 NEVER = datetime.min.replace(tzinfo=UTC)
 """The last start of an account that never had a job started in a lane: it is served first."""
 

@@ -60,12 +60,13 @@ class JobLifecycle:
         if spec is None or spec.lane is None or not registry.launchable(spec):
             raise errors.DomainError(400, errors.UNKNOWN_MODULE.format(slug=command.job_type))
         items_count = command.items_count
-        if spec.slug == "emails" and command.params.get("mode") == "deep" and command.source_job_id is None:
+        prerequisite = spec.source_prerequisite
+        if prerequisite is not None and prerequisite.applies(command.params) and command.source_job_id is None:
             raise errors.DomainError(400, errors.DEEP_REQUIRES_NORMAL)
         if command.source_job_id is not None:
             source = await self._check_source(command, spec)
             items_count = items_count or source.results_count
-        ef_cost = command.ef_cost if spec.slug == "scrap" else spec.ef_cost(items_count, command.params)
+        ef_cost = command.ef_cost if spec.priced_by_estimate else spec.ef_cost(items_count, command.params)
         if ef_cost > registry.MAX_EF_PER_JOB:
             raise errors.DomainError(400, errors.QUOTA_EXCEEDED.format(cost=ef_cost, limit=registry.MAX_EF_PER_JOB))
         async with self._quotas.room_for(command, ef_cost):
@@ -101,10 +102,11 @@ class JobLifecycle:
         assert command.source_job_id is not None
         # The source may have just ended (a pipeline reacts to its ``done`` event): read it up to date.
         source = await self._owned(command.source_job_id, command.user_id, latest=True)
-        deep = spec.slug == "emails" and command.params.get("mode") == "deep"
-        normal_run = source.job_type == "emails" and source.params.get("mode") == "normal"
-        if deep and not (normal_run and source.status is JobStatus.DONE):
-            raise errors.DomainError(400, errors.DEEP_REQUIRES_NORMAL)
+        prerequisite = spec.source_prerequisite
+        if prerequisite is not None and prerequisite.applies(command.params):
+            met = prerequisite.met_by(spec.slug, source.job_type, source.params)
+            if not (met and source.status is JobStatus.DONE):
+                raise errors.DomainError(400, errors.DEEP_REQUIRES_NORMAL)
         if command.params.get("resume"):
             return source
         if source.status is not JobStatus.DONE:
@@ -151,7 +153,8 @@ class JobLifecycle:
 
     async def resume(self, command: cmd.ResumeJob) -> JobState:
         source = await self._owned(command.job_id, command.user_id)
-        resumable = source.job_type == "scrap" and source.status in (JobStatus.CANCELLED, JobStatus.FAILED)
+        spec = registry.REGISTRY.get(source.job_type)
+        resumable = spec is not None and spec.resumable and source.status in (JobStatus.CANCELLED, JobStatus.FAILED)
         if not resumable or source.processed_points >= source.grid_points_count:
             raise errors.DomainError(400, errors.JOB_NOT_RESUMABLE)
         remaining = 1 - source.processed_points / max(source.grid_points_count, 1)

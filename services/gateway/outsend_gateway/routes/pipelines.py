@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 from fastapi import APIRouter, Body
 
-from outsend_contracts import errors, filter_patterns, subjects
+from outsend_contracts import errors, subjects
 from outsend_contracts.auth import UserPublic
 from outsend_contracts.clock import new_id
 from outsend_contracts.pipelines.commands import (
@@ -97,7 +97,7 @@ async def _ensure_runnable(gateway: Gateway, user: UserPublic, definition: Pipel
     for node_type in dict.fromkeys(node.type for node in definition.nodes):
         spec = NODE_MODULES[node_type]
         await ensure_launchable(gateway, spec, spec.slug)
-        if spec.slug == "scrap" and not user.email_verified:
+        if spec.needs_verified_email and not user.email_verified:
             raise errors.DomainError(403, errors.EMAIL_NOT_VERIFIED)
 
 
@@ -174,6 +174,5 @@ async def filter_preview(
 ) -> dict[str, Any]:
     if body is not None and not isinstance(body, dict):
         raise errors.DomainError(400, errors.PIPELINE_MALFORMED.format(reason="un objet JSON est attendu"))
-    filter_patterns.check_patterns(body or {})
     query = PreviewNodeFilter(pipeline_id=pipeline_id, node_id=node_id, user_id=user.id, config=body or {})
     return _builtins(await gateway.call(subjects.PIPELINES_FILTER_PREVIEW, query, FilterPreview, timeout=40))  # type: ignore[no-any-return]
