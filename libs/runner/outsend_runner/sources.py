@@ -72,9 +72,25 @@ class SourceRun:
             with contextlib.suppress(asyncio.CancelledError):
                 await reporter
             await self._module.close(context)
+        rows = await self._recount()
         await self._report(force=True)
-        rows = await self._units.rows(context.job_id)
         return rows[: self._limit] if self._limit else rows
+
+    async def _recount(self) -> list[dict[str, Any]]:
+        """Rebuild the final counts from the job's committed units and rows.
+
+        This process's counters only saw the units it completed itself: a unit redelivered to
+        another run of the job (an ``ack_wait`` outlived on a loaded machine) commits rows these
+        counters never saw, and the statistics a user compares with the rows must not miss them.
+        """
+        job_id = self._context.job_id
+        rows = await self._units.rows(job_id)
+        self._outcomes = await self._units.outcomes(job_id)
+        self._known = await self._units.row_keys(job_id)
+        self._tallies = {column: Counter() for column in self._module.tallied}
+        for row in rows:
+            self._tally(row)
+        return rows
 
     async def account_for_failures(self) -> None:
         """Log the units that could not be done; when none could, the job found nothing it can
