@@ -31,8 +31,8 @@ from urllib.parse import urljoin
 
 import httpx
 
-from outsend_enrichers.fetch import POOL_SHARDS
 from outsend_enrichers.modules.emails import EmailsModule
+from outsend_web.fetch import POOL_SHARDS
 from tests.support.api import Api
 from tests.support.platform import running_platform
 from tests.world.web.sites import generate

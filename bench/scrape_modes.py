@@ -29,6 +29,7 @@ from outsend_scraper.geo.zones import ZoneResolver
 from outsend_scraper.maps.browser import MapsBrowser
 from outsend_scraper.settings import ScraperSettings
 from outsend_scraper.subdivision import Search, next_searches, summarize
+from outsend_web.proxies import ProxyPool
 from tests.world.maps.places import category_for
 from tests.world.maps.server import MapsServer, MapsSimulator
 
@@ -93,7 +94,7 @@ async def browser_seconds_per_tile(resolver: ZoneResolver) -> float:
     server = MapsServer(seed=SEED)
     server.start()
     settings = dataclasses.replace(ScraperSettings.from_env(), maps_base_url=server.base_url)
-    browser = MapsBrowser(settings)
+    browser = MapsBrowser(settings, ProxyPool.from_env())
     tiles = list(build_grid([resolver.resolve("Lyon 6km")]).tiles)
     sample = [tile for tile in tiles for _ in range(2)][:BROWSER_SAMPLE]
     try:

@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from outsend_enrichers.charset import decode_html
-from outsend_enrichers.fetch import Fetcher, FetchError, FetchSettings
-from outsend_enrichers.netguard import AddressGuard, make_resolver, parse_connect_to
+from outsend_web.charset import decode_html
+from outsend_web.fetch import Fetcher, FetchError, FetchSettings
+from outsend_web.netguard import AddressGuard, make_resolver, parse_connect_to
 from tests.world.web import WebWorld
 
 PRIVATE = "adresse interdite (réseau privé)"

@@ -7,8 +7,7 @@ import http.client
 
 import pytest
 
-from outsend_scraper.maps import browser
-from outsend_scraper.maps.browser import ProxyPool, playwright_proxy
+from outsend_scraper.maps.browser import playwright_proxy
 from tests.scraper.conftest import PROXY_ACCOUNTS, PrivatePlatform
 from tests.support.api import Api
 from tests.world.proxy import Exchange
@@ -65,26 +64,6 @@ def test_the_proxy_tunnels_connect_for_its_accounts_only(private_platform: Priva
 
 def basic(credentials: str) -> dict[str, str]:
     return {"Proxy-Authorization": f"Basic {base64.b64encode(credentials.encode()).decode()}"}
-
-
-def test_the_pool_takes_its_proxies_in_turn() -> None:
-    pool = ProxyPool((ALPHA, BETA, GAMMA))
-    assert [pool.pick() for _ in range(4)] == [ALPHA, BETA, GAMMA, ALPHA]
-    assert ProxyPool(()).pick() is None
-
-
-def test_a_proxy_that_failed_rests_while_the_others_serve(monkeypatch: pytest.MonkeyPatch) -> None:
-    now = [1000.0]
-    monkeypatch.setattr(browser.time, "monotonic", lambda: now[0])
-    pool = ProxyPool((ALPHA, BETA, GAMMA))
-    pool.failed(BETA)
-    assert [pool.pick() for _ in range(4)] == [ALPHA, GAMMA, ALPHA, GAMMA]
-    for url in (ALPHA, GAMMA):
-        now[0] += 1
-        pool.failed(url)
-    assert pool.pick() == BETA  # every proxy resting: the one back soonest
-    now[0] += browser.PROXY_COOLDOWN
-    assert {pool.pick() for _ in range(3)} == {ALPHA, BETA, GAMMA}
 
 
 def test_a_proxy_url_becomes_playwrights_server_and_credentials() -> None:

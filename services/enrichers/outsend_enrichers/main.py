@@ -7,12 +7,12 @@ from typing import Any
 
 from outsend_contracts import subjects
 from outsend_contracts.pipelines.public import FilterPreviewRequest
-from outsend_enrichers.fetch import Fetcher
 from outsend_enrichers.modules import MODULES
 from outsend_enrichers.preview import FilterPreviewer
 from outsend_platform.objects import ObjectStorage
 from outsend_platform.service import Runtime, run_service
 from outsend_runner.worker import serve_modules
+from outsend_web.fetch import Fetcher
 
 
 async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:

@@ -11,10 +11,10 @@ from abc import abstractmethod
 from typing import Any, ClassVar
 
 from outsend_contracts.registry import Lane
-from outsend_enrichers.fetch import Fetcher, FetchError
-from outsend_enrichers.site import PageKind, Site, SiteReader
 from outsend_runner.module import JobContext, RowError, RowModule
 from outsend_runner.table import Table
+from outsend_web.fetch import Fetcher, FetchError
+from outsend_web.site import PageKind, Site, SiteReader
 
 FETCH_ERROR = "fetch_error"
 

@@ -8,7 +8,7 @@ from outsend_enrichers.extract.emails import choose, decode_cloudflare, find_ema
 from outsend_enrichers.extract.legal import choose_ids, siren_ok, siret_ok, tva_siren
 from outsend_enrichers.extract.phones import classify, e164, find_phones
 from outsend_enrichers.extract.socials import canonical_profile
-from outsend_enrichers.html import Document
+from outsend_web.html import Document
 
 
 def page(body: str) -> Document:

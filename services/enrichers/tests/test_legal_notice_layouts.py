@@ -4,7 +4,7 @@ the module reads it (visible text of the HTML), and what it does not state stays
 from __future__ import annotations
 
 from outsend_enrichers.extract.legal import LegalIds, choose_ids, parse_legal_notice
-from outsend_enrichers.html import Document
+from outsend_web.html import Document
 
 HOST = (
     "<h2>Hébergement</h2><p>Le site est hébergé par OVH SAS, 2 rue Kellermann, 59100 Roubaix. "

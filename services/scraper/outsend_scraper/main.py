@@ -14,12 +14,13 @@ from outsend_scraper.geo.zones import ZoneResolver
 from outsend_scraper.maps.browser import MapsBrowser
 from outsend_scraper.modules import modules
 from outsend_scraper.settings import ScraperSettings
+from outsend_web.proxies import ProxyPool
 
 
 async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     settings = ScraperSettings.from_env()
     zones = await asyncio.to_thread(ZoneResolver)
-    browser = MapsBrowser(settings)
+    browser = MapsBrowser(settings, ProxyPool.from_env())
 
     async def handle_estimate(request: EstimateRequest) -> Estimate:
         return await asyncio.to_thread(estimate, zones, request, settings.seconds_per_tile)

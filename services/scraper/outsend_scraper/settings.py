@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from outsend_platform.settings import env_float, env_list, env_str
+from outsend_platform.settings import env_float, env_str
 
 
 @dataclass(frozen=True)
 class ScraperSettings:
     maps_base_url: str
     """Where Google Maps is (``OUTSEND_MAPS_BASE_URL``; the simulator in tests and demos)."""
-    proxy_urls: tuple[str, ...]
-    """Outbound proxy pool (``OUTSEND_PROXY_URLS``, comma-separated ``http://user:pass@host:port``)."""
     pages: int
     """Browser pages searching at once within a job."""
     tile_timeout: float
@@ -24,7 +22,6 @@ class ScraperSettings:
     def from_env(cls) -> ScraperSettings:
         return cls(
             maps_base_url=env_str("OUTSEND_MAPS_BASE_URL", "https://www.google.com").rstrip("/"),
-            proxy_urls=tuple(env_list("OUTSEND_PROXY_URLS")),
             pages=max(1, int(env_float("OUTSEND_SCRAPER_PAGES", 3))),
             tile_timeout=env_float("OUTSEND_SCRAPER_TILE_TIMEOUT", 60.0),
             seconds_per_tile=env_float("OUTSEND_SCRAPER_SECONDS_PER_TILE", 30.0),

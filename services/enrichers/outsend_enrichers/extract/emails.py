@@ -21,8 +21,8 @@ from urllib.parse import unquote
 
 from email_validator import EmailNotValidError, validate_email
 
-from outsend_enrichers.html import Document, has_public_suffix, registrable_domain
 from outsend_enrichers.mailboxes import FREE_PROVIDERS, is_personal, is_placeholder_address
+from outsend_web.html import Document, has_public_suffix, registrable_domain
 
 _ADDRESS = re.compile(r"(?<![\w.+-])[a-z0-9][\w.+'-]{0,63}@[a-z0-9-]+(?:\.[a-z0-9-]+)+", re.IGNORECASE)
 _AT = re.compile(r"\s*(?:[\[\(\{<]\s*(?:at|arobase|@|chez)\s*[\]\)\}>]|\s(?:arobase|\[@\])\s)\s*", re.IGNORECASE)

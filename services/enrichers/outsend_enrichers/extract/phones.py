@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from outsend_enrichers.html import Document
+from outsend_web.html import Document
 
 _LABEL = re.compile(
     r"(t[ée]l[ée]copie|fax|t[ée]l[ée]phone|t[ée]l\b|tel\b|phone|portable|mobile|gsm|standard|ligne directe|"

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from outsend_enrichers.html import plain
+from outsend_web.html import plain
 
 NETWORKS = ("facebook", "instagram", "linkedin", "twitter", "tiktok", "youtube")
 PLATFORM_ACCOUNTS = frozenset(

@@ -15,16 +15,16 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from outsend_enrichers.extract.emails import Found, choose, find_emails
-from outsend_enrichers.fetch import Fetcher
-from outsend_enrichers.html import Document
 from outsend_enrichers.mailboxes import addresses
-from outsend_enrichers.site import PageKind, Site
 from outsend_enrichers.webmodule import FETCH_ERROR, WebModule
 from outsend_runner.module import JobContext, RowError
 from outsend_runner.table import Table
+from outsend_web.fetch import Fetcher
+from outsend_web.html import Document
+from outsend_web.site import PageKind, Site
 
 if TYPE_CHECKING:
-    from outsend_enrichers.browser import Renderer
+    from outsend_web.browser import Renderer
 
 DEEP_KINDS = (PageKind.CONTACT, PageKind.LEGAL, PageKind.ABOUT, PageKind.PRIVACY, PageKind.TERMS, PageKind.OTHER)
 DEEP_MAX_PAGES = 10
@@ -48,7 +48,7 @@ class EmailsModule(WebModule):
 
     async def open(self, context: JobContext) -> None:
         if _deep(context):
-            from outsend_enrichers.browser import Renderer  # Playwright only in processes that render
+            from outsend_web.browser import Renderer  # Playwright only in processes that render
 
             fetcher: Fetcher = context.resources["fetcher"]
             renderer = Renderer(fetcher, proxied=True, pages_at_once=PAGES_RENDERED_AT_ONCE)

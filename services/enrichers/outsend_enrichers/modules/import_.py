@@ -20,9 +20,9 @@ import phonenumbers
 from outsend_contracts import errors, registry, subjects
 from outsend_contracts.aliases import canonical_name
 from outsend_contracts.resultfile import result_object
-from outsend_enrichers.fetch import Fetcher, FetchError
 from outsend_runner.module import JobContext, JobFailure, TableModule
 from outsend_runner.table import Table, read_csv
+from outsend_web.fetch import Fetcher, FetchError
 
 DELIMITERS = (";", ",", "\t")
 SNIFF_CHARS = 10_000

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from outsend_enrichers.extract.legal import choose_ids
-from outsend_enrichers.site import PageKind, Site
 from outsend_enrichers.webmodule import WebModule
 from outsend_runner.table import Table
+from outsend_web.site import PageKind, Site
 
 READ_ORDER = (PageKind.LEGAL, PageKind.TERMS, PageKind.PRIVACY, PageKind.HOME, PageKind.CONTACT)
 

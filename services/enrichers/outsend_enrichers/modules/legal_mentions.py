@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from outsend_enrichers.extract.legal import COLUMNS, parse_legal_notice
-from outsend_enrichers.site import PageKind, Site
 from outsend_enrichers.webmodule import WebModule
 from outsend_runner.table import Table
+from outsend_web.site import PageKind, Site
 
 
 class LegalMentionsModule(WebModule):

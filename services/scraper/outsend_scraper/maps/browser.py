@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,7 @@ from outsend_platform.chromium import launch_options
 from outsend_platform.logging import get_logger
 from outsend_scraper.maps.payload import Place, parse_place_state, parse_search, state_payloads
 from outsend_scraper.settings import ScraperSettings
+from outsend_web.proxies import ProxyPool
 
 log = get_logger(__name__)
 
@@ -31,7 +31,6 @@ FEED = 'div[role="feed"]'
 CONSENT_BUTTON = 'form[action*="consent"] button, form[action$="/save"] button'
 NO_GROWTH_LIMIT = 3
 """Scrolls in a row that load nothing new before the list is taken as complete."""
-PROXY_COOLDOWN = 60.0
 BLOCKED_RESOURCES = {"image", "media", "font"}
 
 
@@ -46,29 +45,6 @@ class SearchPage:
     """The end-of-list marker was shown (or there was one result, or none)."""
 
 
-class ProxyPool:
-    """Round-robin over ``OUTSEND_PROXY_URLS``; a proxy that failed rests for a minute."""
-
-    def __init__(self, urls: tuple[str, ...]) -> None:
-        self._urls = urls
-        self._cycle = itertools.cycle(urls) if urls else None
-        self._resting: dict[str, float] = {}
-
-    def pick(self) -> str | None:
-        if self._cycle is None:
-            return None
-        now = time.monotonic()
-        for _ in range(len(self._urls)):
-            url = next(self._cycle)
-            if self._resting.get(url, 0) <= now:
-                return url
-        return min(self._urls, key=lambda url: self._resting.get(url, 0))
-
-    def failed(self, url: str | None) -> None:
-        if url is not None:
-            self._resting[url] = time.monotonic() + PROXY_COOLDOWN
-
-
 def playwright_proxy(url: str) -> dict[str, str]:
     """``http://user:pass@host:port`` → Playwright's proxy option (credentials percent-decoded)."""
     parts = urlsplit(url)
@@ -80,9 +56,9 @@ def playwright_proxy(url: str) -> dict[str, str]:
 
 
 class MapsBrowser:
-    def __init__(self, settings: ScraperSettings) -> None:
+    def __init__(self, settings: ScraperSettings, proxies: ProxyPool) -> None:
         self._settings = settings
-        self._proxies = ProxyPool(settings.proxy_urls)
+        self._proxies = proxies
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         self._contexts: dict[str | None, BrowserContext] = {}

@@ -17,8 +17,8 @@ from enum import StrEnum
 from urllib.parse import urljoin, urlsplit
 
 from outsend_contracts import errors
-from outsend_enrichers.fetch import Fetcher, FetchError, Page
-from outsend_enrichers.html import Document, Link, host_of, plain, registrable_domain
+from outsend_web.fetch import Fetcher, FetchError, Page
+from outsend_web.html import Document, Link, host_of, plain, registrable_domain
 
 MAX_SITEMAP_URLS = 2000
 _SKIPPED_FILES = re.compile(r"\.(pdf|jpe?g|png|gif|webp|svg|zip|docx?|xlsx?|mp4|mp3|css|js|ico)$", re.IGNORECASE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from outsend_enrichers.netguard import is_public
+from outsend_web.netguard import is_public
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Pages rendered in Chromium, for addresses that only exist once the page's scripts have run.
 
 The browser never touches the network itself: every request it makes is intercepted and
-answered by the :class:`~outsend_enrichers.fetch.Fetcher` (same SSRF guard, proxies,
+answered by the :class:`~outsend_web.fetch.Fetcher` (same SSRF guard, proxies,
 ``OUTSEND_CONNECT_TO``, CA bundle, politeness). Images, media, fonts and style sheets are not
 loaded. Debian's ``chromium`` is used (``OUTSEND_CHROMIUM``, default ``/usr/bin/chromium``); if
 it dies (a page can take it down), the next render starts a new one.
@@ -16,9 +16,9 @@ from typing import Any
 from playwright.async_api import Browser, Playwright, Route, WebSocketRoute, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
-from outsend_enrichers.fetch import USER_AGENT, Fetcher, FetchError
 from outsend_platform.chromium import launch_options
 from outsend_platform.logging import get_logger
+from outsend_web.fetch import USER_AGENT, Fetcher, FetchError
 
 log = get_logger(__name__)
 

@@ -3,14 +3,14 @@
 One :class:`Fetcher` per worker process: httpx (HTTP/1.1, HTTP/2 on demand) with pooled
 connections, a cap on requests in flight, a per-host cap and a pause between two requests to
 the same host, connect / read / total timeouts, a size cap, redirects followed
-by hand (each hop checked again), retries with backoff on what is worth retrying, and a proxy
-pool for the modules of the proxy lane. Every socket is opened through
-:class:`~outsend_enrichers.netguard.GuardedBackend`: no request reaches a private address
+by hand (each hop checked again), retries with backoff on what is worth retrying, and the
+:class:`~outsend_web.proxies.ProxyPool` for the modules of the proxy lane. Every socket is opened through
+:class:`~outsend_web.netguard.GuardedBackend`: no request reaches a private address
 unless ``OUTSEND_CONNECT_TO`` names its host.
 
 Settings (environment): ``OUTSEND_CONNECT_TO``, ``OUTSEND_EXTRA_CA`` (a PEM bundle trusted
-besides the system CAs), ``OUTSEND_DNS_SERVERS``, ``OUTSEND_PROXY_URLS`` (comma-separated
-``http://user:pass@host:port``), ``OUTSEND_FETCH_*`` (see :class:`FetchSettings`).
+besides the system CAs), ``OUTSEND_DNS_SERVERS``, ``OUTSEND_PROXY_URLS`` and ``OUTSEND_PROXY_COOLDOWN`` (see
+:mod:`outsend_web.proxies`), ``OUTSEND_FETCH_*`` (see :class:`FetchSettings`).
 """
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ import httpcore
 import httpx
 
 from outsend_contracts import errors
-from outsend_enrichers.charset import decode_html
-from outsend_enrichers.netguard import (
+from outsend_platform.logging import get_logger
+from outsend_platform.settings import env_float, env_list, env_str
+from outsend_web.charset import decode_html
+from outsend_web.netguard import (
     AddressGuard,
     ConnectRule,
     FetchError,
@@ -41,8 +43,7 @@ from outsend_enrichers.netguard import (
     make_resolver,
     parse_connect_to,
 )
-from outsend_platform.logging import get_logger
-from outsend_platform.settings import env_float, env_list, env_str
+from outsend_web.proxies import ProxyPool
 
 __all__ = ["ConnectRule", "FetchError", "FetchSettings", "Fetcher", "Page", "parse_connect_to"]
 
@@ -53,7 +54,6 @@ for _chatty in ("httpx", "httpcore", "hpack"):  # one line per request would dro
 USER_AGENT = "Mozilla/5.0 (compatible; outsend/0.1; +https://outsend.xyz/bot)"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_RETRY_AFTER = 5.0
-PROXY_COOLDOWN = 30.0
 POOL_SHARDS = 8
 """Direct connections live in several pools, by host: httpcore scans a whole pool on every
 request, so eight small pools cost far less than one large one."""
@@ -80,7 +80,6 @@ class FetchSettings:
     connect_to: tuple[ConnectRule, ...] = ()
     extra_ca: str = ""
     dns_servers: tuple[str, ...] = ()
-    proxy_urls: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls) -> FetchSettings:
@@ -98,7 +97,6 @@ class FetchSettings:
             connect_to=tuple(parse_connect_to(env_str("OUTSEND_CONNECT_TO"))),
             extra_ca=env_str("OUTSEND_EXTRA_CA"),
             dns_servers=tuple(env_list("OUTSEND_DNS_SERVERS")),
-            proxy_urls=tuple(env_list("OUTSEND_PROXY_URLS")),
         )
 
 
@@ -185,23 +183,24 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
 
 
 class Fetcher:
-    def __init__(self, settings: FetchSettings | None = None) -> None:
+    def __init__(self, settings: FetchSettings | None = None, proxies: ProxyPool | None = None) -> None:
         self.settings = settings = settings or FetchSettings()
+        self._proxies = proxies = proxies or ProxyPool()
         self._guard = AddressGuard(settings.connect_to, make_resolver(settings.dns_servers))
         self._ssl = ssl.create_default_context()
         if settings.extra_ca:
             self._ssl.load_verify_locations(cafile=settings.extra_ca)
-        proxies = [httpx.URL(url) for url in settings.proxy_urls]
-        backend = GuardedBackend(self._guard, trusted=[(p.host, p.port or _default_port(p.scheme)) for p in proxies])
+        urls = {url: httpx.URL(url) for url in proxies.urls}
+        trusted = [(proxy.host, proxy.port or _default_port(proxy.scheme)) for proxy in urls.values()]
+        backend = GuardedBackend(self._guard, trusted=trusted)
         self._direct = [self._client(self._pool(backend)) for _ in range(POOL_SHARDS)]
-        self._proxied = [self._client(self._proxy_pool(backend, proxy)) for proxy in proxies]
-        self._proxy_down_until = [0.0] * len(proxies)
+        self._proxied = {url: self._client(self._proxy_pool(backend, proxy)) for url, proxy in urls.items()}
         self._in_flight = asyncio.Semaphore(settings.max_in_flight)
         self._hosts = HostGate(settings.per_host, settings.host_interval)
 
     @classmethod
     def from_env(cls) -> Fetcher:
-        return cls(FetchSettings.from_env())
+        return cls(FetchSettings.from_env(), ProxyPool.from_env())
 
     def _pool(self, backend: GuardedBackend) -> httpcore.AsyncConnectionPool:
         return httpcore.AsyncConnectionPool(
@@ -242,7 +241,7 @@ class Fetcher:
         )
 
     async def close(self) -> None:
-        for client in (*self._direct, *self._proxied):
+        for client in (*self._direct, *self._proxied.values()):
             await client.aclose()
 
     # --- reading a URL ---------------------------------------------------------------------------
@@ -273,7 +272,7 @@ class Fetcher:
 
     async def _once(self, url: str, proxied: bool, *, last: bool) -> tuple[Page, str | None]:
         host, port = _host_and_port(url)
-        client = await self._route(host, port, proxied)
+        client, proxy = await self._route(host, port, proxied)
         async with self._hosts.slot(host), self._in_flight:
             try:
                 async with client.stream("GET", url) as response:
@@ -289,7 +288,7 @@ class Fetcher:
             except httpx.ConnectError as error:
                 if _is_tls_failure(error):
                     raise FetchError(errors.FETCH_TLS) from error
-                self._mark_proxy_down(client)
+                self._proxies.failed(proxy)  # the retry takes another proxy
                 if not last:
                     raise _RetryableError("connect") from error
                 raise FetchError(errors.FETCH_CONNECT) from error
@@ -318,23 +317,15 @@ class Fetcher:
         location = response.headers.get("location") if response.is_redirect else None
         return page, location
 
-    async def _route(self, host: str, port: int, proxied: bool) -> httpx.AsyncClient:
-        """The client a request goes through: a live proxy for proxy-lane work, else direct."""
-        if not proxied or not self._proxied:
-            return self._direct[zlib.crc32(host.encode()) % POOL_SHARDS]
+    async def _route(self, host: str, port: int, proxied: bool) -> tuple[httpx.AsyncClient, str | None]:
+        """The client a request goes through (and its proxy): the host's proxy for proxy-lane work, else direct."""
+        proxy = self._proxies.pick(host) if proxied else None
+        if proxy is None:
+            return self._direct[zlib.crc32(host.encode()) % POOL_SHARDS], None
         await self._guard.target(host, port)  # the proxy resolves; refuse what we would refuse
-        start = hash(host) % len(self._proxied)
-        now = time.monotonic()
-        for offset in range(len(self._proxied)):
-            index = (start + offset) % len(self._proxied)
-            if self._proxy_down_until[index] <= now:
-                return self._proxied[index]
-        raise FetchError(errors.FETCH_PROXY)
-
-    def _mark_proxy_down(self, client: httpx.AsyncClient) -> None:
-        """A proxy we could not connect to is left alone for a while; the retry takes another."""
-        if client in self._proxied:
-            self._proxy_down_until[self._proxied.index(client)] = time.monotonic() + PROXY_COOLDOWN
+        if self._proxies.resting(proxy):
+            raise FetchError(errors.FETCH_PROXY)
+        return self._proxied[proxy], proxy
 
     async def _read_capped(self, response: httpx.Response) -> tuple[bytes, bool]:
         chunks: list[bytes] = []
