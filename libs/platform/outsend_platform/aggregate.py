@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Final, Generic, Protocol, TypeVar
+from typing import Any, Final, Generic, Protocol, TypeVar
 
+from outsend_contracts import errors
 from outsend_contracts.codec import AggregateCodec
 from outsend_platform.eventstore import ConcurrencyError, EventStore
 
@@ -26,7 +27,12 @@ class Versioned(Protocol):
     def version(self) -> int: ...
 
 
+class Folding(Versioned, Protocol):
+    def apply(self, event: Any, seq: int) -> None: ...
+
+
 S = TypeVar("S", bound=Versioned)
+F = TypeVar("F", bound=Folding)
 E = TypeVar("E")
 
 
@@ -105,6 +111,23 @@ class AggregateWriter(Generic[S, E]):
             await self._settled(seq)
             return Decided(state, event, seq)
         raise DecisionConflictError(aggregate_id)
+
+    async def decide_applied(
+        self: AggregateWriter[F, E], aggregate_id: str, decision: Callable[[F], E | None], *, not_found: str
+    ) -> tuple[F, E | None]:
+        """``decide``, with the appended event folded into the state, for a service answering a user.
+
+        A missing aggregate answers 404 with ``not_found``; a decision that keeps losing answers 503.
+        """
+        try:
+            decided = await self.decide(aggregate_id, decision)
+        except DecisionConflictError as error:
+            raise errors.DomainError(503, errors.SERVICE_UNAVAILABLE) from error
+        if decided is None:
+            raise errors.DomainError(404, not_found)
+        if decided.event is not None:
+            decided.state.apply(decided.event, decided.seq)
+        return decided.state, decided.event
 
     async def _settled(self, seq: int) -> None:
         if self._settle is not None:

@@ -8,7 +8,7 @@ from outsend_contracts import errors, subjects
 from outsend_contracts.jobs import events as ev
 from outsend_contracts.jobs.state import JobState
 from outsend_jobs.repository import JobRepository
-from outsend_platform.aggregate import AggregateWriter, DecisionConflictError
+from outsend_platform.aggregate import AggregateWriter
 from outsend_platform.eventstore import EventStore
 from outsend_platform.projection import ProjectionRunner
 
@@ -38,15 +38,8 @@ class JobWriter:
 
     async def decide(self, job_id: str, decision: Decision) -> JobState:
         """Apply ``decision`` to the job's current state and append the event it returns, if any."""
-        try:
-            decided = await self._writer.decide(job_id, decision)
-        except DecisionConflictError as error:
-            raise errors.DomainError(503, errors.SERVICE_UNAVAILABLE) from error
-        if decided is None:
-            raise errors.DomainError(404, errors.JOB_NOT_FOUND)
-        if decided.event is not None:
-            decided.state.apply(decided.event, decided.seq)  # type: ignore[arg-type]
-        return decided.state
+        state, _ = await self._writer.decide_applied(job_id, decision, not_found=errors.JOB_NOT_FOUND)
+        return state
 
     async def _existing(self, job_id: str) -> JobState:
         state = await self._repository.get(job_id)

@@ -12,7 +12,7 @@ from outsend_contracts.pipelines import events as ev
 from outsend_pipeline_coordinator.orchestration import next_event
 from outsend_pipeline_coordinator.repository import PipelineRepository
 from outsend_pipeline_coordinator.state import PipelineState
-from outsend_platform.aggregate import AggregateWriter, DecisionConflictError
+from outsend_platform.aggregate import AggregateWriter
 from outsend_platform.eventstore import EventStore
 from outsend_platform.projection import ProjectionRunner
 
@@ -60,15 +60,7 @@ class PipelineWriter:
                 del self._turns[pipeline_id]
 
     async def _decide(self, pipeline_id: str, decision: Decision) -> tuple[PipelineState, ev.PipelineEvent | None]:
-        try:
-            decided = await self._writer.decide(pipeline_id, decision)
-        except DecisionConflictError as error:
-            raise errors.DomainError(503, errors.SERVICE_UNAVAILABLE) from error
-        if decided is None:
-            raise errors.DomainError(404, errors.PIPELINE_NOT_FOUND)
-        if decided.event is not None:
-            decided.state.apply(decided.event, decided.seq)  # type: ignore[arg-type]
-        return decided.state, decided.event
+        return await self._writer.decide_applied(pipeline_id, decision, not_found=errors.PIPELINE_NOT_FOUND)
 
     async def advance(self, pipeline_id: str) -> tuple[PipelineState, list[ev.NodeStarted]]:
         """Record every step the pipeline can take now; return the nodes started on the way."""
