@@ -27,8 +27,12 @@ MAX_KILLS = 8
 
 
 def fan_out(rows: int) -> dict[str, Any]:
-    """import → 7 filters → a sort after each: 15 nodes."""
-    nodes = [node("src", "import", source="url", url=SheetsServer.url(rows, delay=1))]
+    """import → 7 filters → a sort after each: 15 nodes.
+
+    The sheet answers after 4 s, so that the roots are still running when the coordinator is
+    killed right after the three pipelines are created, even on a loaded machine.
+    """
+    nodes = [node("src", "import", source="url", url=SheetsServer.url(rows, delay=4))]
     edges = []
     for index, threshold in enumerate(THRESHOLDS):
         nodes += [node(f"f{index}", "filter", rating_min=threshold), node(f"s{index}", "sort", top_n=2)]

@@ -190,6 +190,16 @@ function jobBody(values) {
   return body;
 }
 
+const TERMINAL = new Set(["done", "failed", "cancelled", "expired"]);
+// The job read side follows the event stream by a few milliseconds; a read right after ``done``
+// may not have seen the end yet, and must not take the download links away.
+async function settledJob(id) {
+  for (let attempt = 0; ; attempt++) {
+    const job = await api("GET", jobPath(id));
+    if (TERMINAL.has(job.status) || attempt >= 40) return job;
+    await new Promise((resolve) => setTimeout(resolve, attempt < 10 ? 250 : 2000));
+  }
+}
 async function jobPage(id) {
   const job = await api("GET", jobPath(id));
   const bar = h("div");  // its width is set through the CSSOM: the CSP refuses style attributes
@@ -228,8 +238,11 @@ async function jobPage(id) {
     const line = JSON.parse(event.data);
     log.append(h("div", { class: line.level === "error" ? "error" : "" }, `${line.timestamp} ${line.message}`));
   });
-  stream.addEventListener("done", async () => { stream.close(); const final = await api("GET", jobPath(id)); update(final); showItems(id, final, preview); });
-  stream.addEventListener("error", () => stream.close());
+  const settle = async () => { stream.close(); const final = await settledJob(id); update(final); showItems(id, final, preview); };
+  stream.addEventListener("done", settle);
+  // A transient error reconnects by itself (with Last-Event-ID); a stream the browser gave up on
+  // is replaced by reading the job until its end.
+  stream.addEventListener("error", () => { if (stream.readyState === EventSource.CLOSED) settle(); });
   if (job.status === "done") showItems(id, job, preview);
 }
 
