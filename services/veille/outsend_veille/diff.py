@@ -188,6 +188,6 @@ def summarise(previous: Snapshot, current: Iterable[Row]) -> tuple[DiffSummary, 
         elif change.bucket is Bucket.REMOVED:
             sample = dict(change.row)
         else:
-            sample = _preview(change.key, change.row, previous.fields)
+            sample = {**_preview(change.key, change.row, previous.fields)}
         summary.add(change.bucket, sample)
     return summary, modified
