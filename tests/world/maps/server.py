@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from tests.world.maps import pages, payloads
+from tests.world.maps import evolution, pages, payloads
 from tests.world.maps.places import Place, PlaceWorld, category_for
 from tests.world.maps.search import PAGE_SIZE, Viewport, search
 
@@ -48,7 +48,9 @@ class MapsSimulator:
         self.requests: Counter[str] = Counter()
         self.proxied: Counter[str] = Counter()
         """Requests that came through an HTTP proxy (they carry a ``Via`` header), by kind."""
-        self._answers: OrderedDict[tuple[str, float, float, float], list[Place]] = OrderedDict()
+        self.week = 0
+        """The world's week (``evolution``): a test moves it to make places open, close and change."""
+        self._answers: OrderedDict[tuple[str, float, float, float, int], list[Place]] = OrderedDict()
         self._lock = threading.Lock()
 
     def count(self, kind: str, *, proxied: bool) -> None:
@@ -58,12 +60,12 @@ class MapsSimulator:
                 self.proxied[kind] += 1
 
     def answer(self, query: str, lat: float, lon: float, zoom: float) -> list[Place]:
-        key = (query.strip().lower(), round(lat, 6), round(lon, 6), zoom)
+        key = (query.strip().lower(), round(lat, 6), round(lon, 6), zoom, self.week)
         with self._lock:
             if key in self._answers:
                 self._answers.move_to_end(key)
                 return self._answers[key]
-        found = search(self.world, category_for(query), Viewport(lat, lon, zoom))
+        found = evolution.listed(search(self.world, category_for(query), Viewport(lat, lon, zoom)), key[-1])
         with self._lock:
             self._answers[key] = found
             if len(self._answers) > 4096:
@@ -159,6 +161,7 @@ def make_handler(simulator: MapsSimulator) -> type[BaseHTTPRequestHandler]:
         def _place(self, data_id: str, hl: str) -> None:
             self._count("place")
             place = simulator.world.place(data_id)
+            place = evolution.at_week(place, simulator.week) if place is not None else None
             if place is None:
                 self._send(404, "<!DOCTYPE html><title>404</title><p>Lieu introuvable</p>")
                 return
