@@ -31,7 +31,7 @@ class VeillePlatform(NamedTuple):
 
 @pytest.fixture(scope="package")
 def veille_platform(world: World) -> Iterator[VeillePlatform]:
-    maps = MapsServer()
+    maps = MapsServer(timeline=True)
     clock_file = Path(tempfile.mkstemp(prefix="outsend-clock-", dir="/tmp")[1])
     clock_file.write_text("0")
     settings = {

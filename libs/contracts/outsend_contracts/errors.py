@@ -271,3 +271,4 @@ VEILLE_DELETED: Final = "Veille supprimée"
 VEILLE_PIPELINE_PASTED: Final = (
     "Une veille rejoue un pipeline qui part d'un scrap ou d'un import par URL, pas d'un CSV collé"
 )
+VEILLE_RUN_CANCELLED: Final = "Run de veille annulé"

@@ -10,6 +10,7 @@ from typing import Any
 from nats.aio.msg import Msg
 
 from outsend_contracts import streams, subjects
+from outsend_contracts.jobs import events as job_events
 from outsend_contracts.veille import commands as cmd
 from outsend_contracts.veille import events as ev
 from outsend_contracts.veille.state import VeilleState
@@ -65,14 +66,14 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
         job_id = subjects.job_id_from_subject(message.subject)
         with consumer_span("veille job outcome", message.headers, **{"job.id": job_id}):
             async with kept_alive(message, every=ack_wait / 3):
-                await veilles.job_ended(job_id)
+                await veilles.job_ended(job_id, job_events.decode_event(message.data))
         await message.ack()
 
     async def pipeline_ended(message: Msg) -> None:
         pipeline_id = subjects.pipeline_id_from_subject(message.subject)
         with consumer_span("veille pipeline outcome", message.headers, **{"pipeline.id": pipeline_id}):
             async with kept_alive(message, every=ack_wait / 3):
-                await veilles.pipeline_ended(pipeline_id)
+                await veilles.pipeline_ended(pipeline_id, subjects.event_name_from_subject(message.subject))
         await message.ack()
 
     return [

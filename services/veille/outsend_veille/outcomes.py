@@ -13,7 +13,6 @@ from typing import Any
 
 import msgspec
 
-from outsend_contracts.jobs.state import JobState
 from outsend_contracts.veille import events as ev
 from outsend_contracts.veille.state import VeilleState
 from outsend_platform.logging import get_logger
@@ -39,11 +38,17 @@ class RunOutcomes:
         self._platform = platform
 
     async def compare(
-        self, state: VeilleState, run_id: int, job_id: str, result: JobState, now: datetime
+        self,
+        state: VeilleState,
+        run_id: int,
+        job_id: str,
+        result_job_id: str,
+        completed_at: datetime | None,
+        now: datetime,
     ) -> ev.VeilleRunCompleted:
         """Diff the run's result against the last completed run, store what it found, and
         return the event that records it (idempotent: computing it twice stores the same)."""
-        columns, rows = await self._platform.result_rows(result.id)
+        columns, rows = await self._platform.result_rows(result_job_id)
         packed = (
             await self._repository.snapshot(state.last_completed_run_id)
             if state.last_completed_run_id is not None
@@ -67,8 +72,8 @@ class RunOutcomes:
             at=now,
             run_id=run_id,
             job_id=job_id,
-            result_job_id=result.id,
-            job_completed_at=result.completed_at,
+            result_job_id=result_job_id,
+            job_completed_at=completed_at,
             prev_job_id=state.last_result_job_id,
             is_baseline=packed is None,
             total_count=total,

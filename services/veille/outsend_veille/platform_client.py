@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import msgspec
@@ -20,6 +21,9 @@ from outsend_contracts.scrape import SCRAPER_ESTIMATE, Estimate, EstimateRequest
 from outsend_contracts.veille.state import VeilleState
 from outsend_platform import commands, rpc
 from outsend_platform.objects import ObjectStorage
+
+SETTLE_ATTEMPTS = 50
+SETTLE_PAUSE = 0.2
 
 
 def new_run_id(state: VeilleState) -> str:
@@ -50,6 +54,15 @@ class PlatformClient:
             if error.status in (403, 404):
                 return None
             raise
+
+    async def settled_pipeline(self, pipeline_id: str, user_id: int) -> PipelineDetail | None:
+        """The pipeline once its read model has seen its end (it follows the events by a moment)."""
+        for _ in range(SETTLE_ATTEMPTS):
+            pipeline = await self.pipeline(pipeline_id, user_id)
+            if pipeline is None or pipeline.status != "running":
+                return pipeline
+            await asyncio.sleep(SETTLE_PAUSE)
+        return await self.pipeline(pipeline_id, user_id)
 
     async def launch(self, state: VeilleState, run_job_id: str) -> None:
         """Start the run's job (or pipeline) under the owner's quotas; the id makes it idempotent."""

@@ -14,7 +14,9 @@ from typing import Any
 import msgspec
 
 from outsend_contracts import errors
-from outsend_contracts.jobs.state import JobState, JobStatus
+from outsend_contracts.clock import parse_iso
+from outsend_contracts.jobs import events as job_events
+from outsend_contracts.jobs.state import JobStatus
 from outsend_contracts.veille import commands as cmd
 from outsend_contracts.veille import events as ev
 from outsend_contracts.veille.public import VeillePublic
@@ -179,37 +181,40 @@ class Veilles:
                 await self._launch(state, _started_from(run, state))
 
     # --- outcomes ----------------------------------------------------------------------------------
-    async def job_ended(self, job_id: str) -> None:
-        """A job ended: if it is a veille run's, record the run's outcome."""
+    async def job_ended(self, job_id: str, outcome: job_events.AnyJobEvent) -> None:
+        """A job ended: if it is a veille run's, record the run from the job's own terminal event
+        (the jobs read model may not have folded it yet)."""
         run = await self._repository.run_for_job(job_id)
         if run is None or run["status"] != "running" or run["pipeline"]:
             return
-        job = await self._platform.job(job_id, None)
-        if job is None or job.status is not JobStatus.DONE:
-            message = (job.error_message if job else None) or errors.RESULT_GONE
+        if not isinstance(outcome, job_events.JobDone):
+            message = (
+                outcome.error_message if isinstance(outcome, job_events.JobFailed) else errors.VEILLE_RUN_CANCELLED
+            )
             await self.run_failed(run["veille_id"], run["id"], run["job_id"], message)
             return
-        await self._complete(run, job)
+        await self._complete(run, job_id, outcome.at)
 
-    async def pipeline_ended(self, pipeline_id: str) -> None:
+    async def pipeline_ended(self, pipeline_id: str, outcome: str) -> None:
         """A pipeline ended: if it is a veille run's, its output job is the run's result."""
         run = await self._repository.run_for_job(pipeline_id)
         if run is None or run["status"] != "running" or not run["pipeline"]:
             return
-        pipeline = await self._platform.pipeline(pipeline_id, run["user_id"])
+        pipeline = await self._platform.settled_pipeline(pipeline_id, run["user_id"])
         result_job_id = result_job_of(pipeline) if pipeline is not None else None
-        result = await self._platform.job(result_job_id, None) if result_job_id else None
-        if pipeline is None or pipeline.status != "done" or result is None:
-            message = (pipeline.error_message if pipeline else None) or errors.RESULT_GONE
+        if outcome != "completed" or result_job_id is None:
+            message = (pipeline.error_message if pipeline else None) or errors.VEILLE_RUN_CANCELLED
             await self.run_failed(run["veille_id"], run["id"], pipeline_id, message)
             return
-        await self._complete(run, result)
+        await self._complete(run, result_job_id, parse_iso(pipeline.completed_at) if pipeline else None)
 
-    async def _complete(self, run: Any, result: JobState) -> None:
+    async def _complete(self, run: Any, result_job_id: str, completed_at: datetime | None) -> None:
         state = await self._repository.get(run["veille_id"])
         if state is None or run["id"] not in state.running:
             return
-        completed = await self._outcomes.compare(state, run["id"], run["job_id"], result, self._now())
+        completed = await self._outcomes.compare(
+            state, run["id"], run["job_id"], result_job_id, completed_at, self._now()
+        )
 
         def decide(current: VeilleState) -> ev.VeilleEvent | None:
             return completed if run["id"] in current.running else None

@@ -1,6 +1,7 @@
 """The Maps world week after week: places open, close, lose their rating, gain reviews, change phone.
 
-Week 0 is the world as generated. Each later week draws, per place and per week, from a seed of
+It is the world of a simulator started with ``timeline=True`` (the other tests keep the generated
+world as it is). At week 0 a few places are not open yet; each later week draws, per place and per week, from a seed of
 its own (``<data id>:<week>``), so the world at week N is the same whoever asks and in any order,
 and a test can tell exactly what changed between two weeks. The rates are those of a lively
 market (a few percent of places a week), enough for every bucket of a veille to be non-empty.
@@ -13,8 +14,8 @@ import random
 
 from tests.world.maps.places import Place
 
-LATE_OPENING_RATE = 0.10
-"""Places hidden at week 0 that open at week 1 or 2."""
+LATE_OPENING_RATE = 0.3
+"""Places not open yet at week 0, opening at week 1 or 2."""
 CLOSING_RATE = 0.08
 RATING_DROP_RATE = 0.10
 REVIEW_SURGE_RATE = 0.12
