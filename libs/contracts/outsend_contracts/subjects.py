@@ -73,8 +73,9 @@ ACCOUNT_DELETED_ALL: Final = "evt.account.*.deleted"
 """Every account deletion: each service that keeps data of users erases it on these events."""
 
 
-def account_event(user_id: int, event: str) -> str:
-    """``evt.account.<user_id>.<event>``: facts about an account, carrying its id only."""
+def account_event(user_id: int | str, event: str) -> str:
+    """``evt.account.<user_id>.<event>``: facts about an account, carrying its id only (a ``str``
+    id is a pattern such as ``{user_id}``, as the event catalog writes it)."""
     return f"evt.account.{user_id}.{event}"
 
 
@@ -97,6 +98,14 @@ def pipeline_events(pipeline_id: str) -> str:
 
 def pipeline_id_from_subject(subject: str) -> str:
     return subject.split(".")[2]
+
+
+EVT_VEILLE_ALL: Final = "evt.veille.>"
+
+
+def veille_event(veille_id: int | str, event: str) -> str:
+    """``evt.veille.<veille_id>.<event>``: the runs of one veille (a ``str`` id is a pattern)."""
+    return f"evt.veille.{veille_id}.{event}"
 
 
 # --- work ---------------------------------------------------------------------------------

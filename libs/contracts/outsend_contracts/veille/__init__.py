@@ -1,0 +1,1 @@
+"""Veille (recurring monitoring): the events of its runs."""
