@@ -5,7 +5,7 @@ FastStream ``NatsBroker`` that is never connected: FastStream writes the servers
 operations and messages. It leaves out what the contract adds, so :func:`event_document` lays it
 over the generated document: each channel's subject parameters, each message's example, summary
 and ``x-schema-version``, and each payload titled by its struct (FastStream titles it
-``<Name>:Message:Payload``).
+``<Name>:Message:Payload``); channels and operations follow the catalog's order.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ def event_document(nats_url: str, catalog: Sequence[CatalogEntry] = CATALOG) -> 
     document: dict[str, Any] = specification.to_specification().to_jsonable()
     for entry in catalog:
         _complete(document, entry)
+    for section in ("channels", "operations"):  # in the catalog's order, which FastStream does not keep
+        document[section] = {entry.name: document[section][entry.name] for entry in catalog}
     return document
 
 
@@ -61,7 +63,7 @@ def public_server(nats_url: str) -> str:
 def _complete(document: dict[str, Any], entry: CatalogEntry) -> None:
     channel = document["channels"][entry.name]
     channel["parameters"] = {name: {"description": meaning} for name, meaning in entry.parameters.items()}
-    message = _resolve(document, channel["messages"]["Message"]["$ref"])
+    message = resolve(document, channel["messages"]["Message"]["$ref"])
     message.update(
         name=entry.subject.rsplit(".", 1)[1],
         title=entry.name,
@@ -70,10 +72,11 @@ def _complete(document: dict[str, Any], entry: CatalogEntry) -> None:
         examples=[{"name": entry.name, "payload": entry.example_json()}],
     )
     message["x-schema-version"] = entry.schema_version
-    _resolve(document, message["payload"]["$ref"])["title"] = entry.name
+    resolve(document, message["payload"]["$ref"])["title"] = entry.name
 
 
-def _resolve(document: dict[str, Any], ref: str) -> dict[str, Any]:
+def resolve(document: dict[str, Any], ref: str) -> dict[str, Any]:
+    """The object a local ``$ref`` (``#/components/messages/…``) points to."""
     node: Any = document
     for part in ref.removeprefix("#/").split("/"):
         node = node[part]
