@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from typing import get_args
 
+import jsonschema
 import msgspec
 import pytest
 
@@ -52,6 +53,7 @@ def test_the_subjects_are_those_the_aggregates_publish_on() -> None:
 def test_every_example_round_trips_through_its_payload_type(entry: CatalogEntry) -> None:
     encoded = msgspec.json.encode(entry.example)
     assert msgspec.json.decode(encoded, type=entry.payload) == entry.example
+    jsonschema.validate(entry.example_json(), entry.schema())  # what the published document promises
 
 
 def test_the_lock_matches_the_catalog() -> None:

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from outsend_contracts.event_catalog import CATALOG, CatalogEntry
 from outsend_platform.asyncapi import event_document, resolve
 
 DOCUMENT = event_document("nats://outsend:secret@nats.example:4222")
+ASYNCAPI_3_SCHEMA = Path(__file__).with_name("asyncapi_spec") / "3.0.0.json"
 
 
 def at(ref: str) -> dict[str, Any]:
     return resolve(DOCUMENT, ref)
 
 
-def test_the_document_is_asyncapi_3_with_one_channel_operation_and_message_per_event() -> None:
+def test_the_document_is_valid_asyncapi_3() -> None:
+    validator = jsonschema.Draft7Validator(json.loads(ASYNCAPI_3_SCHEMA.read_text()))
+    assert [error.message for error in validator.iter_errors(DOCUMENT)] == []
+
+
+def test_the_document_has_one_channel_operation_and_message_per_event() -> None:
     assert DOCUMENT["asyncapi"] == "3.0.0"
     assert DOCUMENT["info"]["title"] and DOCUMENT["info"]["version"]
     assert list(DOCUMENT["channels"]) == list(DOCUMENT["operations"]) == [entry.name for entry in CATALOG]
