@@ -76,8 +76,9 @@ ACCOUNT_DELETED_ALL: Final = "evt.account.*.deleted"
 """Every account deletion: each service that keeps data of users erases it on these events."""
 
 
-def account_event(user_id: int, event: str) -> str:
-    """``evt.account.<user_id>.<event>``: facts about an account, carrying its id only."""
+def account_event(user_id: int | str, event: str) -> str:
+    """``evt.account.<user_id>.<event>``: facts about an account, carrying its id only (a ``str``
+    id is a pattern such as ``{user_id}``, as the event catalog writes it)."""
     return f"evt.account.{user_id}.{event}"
 
 
@@ -106,7 +107,8 @@ def pipeline_id_from_subject(subject: str) -> str:
 EVT_VEILLE_ALL: Final = "evt.veille.>"
 
 
-def veille_event(veille_id: int, event: str) -> str:
+def veille_event(veille_id: int | str, event: str) -> str:
+    """``evt.veille.<veille_id>.<event>``: the life and runs of one veille (a ``str`` id is a pattern)."""
     return f"evt.veille.{veille_id}.{event}"
 
 
