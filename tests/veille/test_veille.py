@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import time
+import zipfile
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -152,6 +154,13 @@ def test_a_veille_reports_what_opened_closed_and_changed_week_after_week(veille_
     current = api.http.get(f"/api/veille/{veille['id']}").json()
     assert current["run_count"] == 2 and current["last_run_job_id"] == weekly["job_id"]
     assert parse(current["next_run_at"]) == parse(veille["next_run_at"]) + timedelta(days=7)
+
+    # The account export carries the veille, its runs and their signals.
+    archive = zipfile.ZipFile(io.BytesIO(api.http.get("/api/auth/me/export").content))
+    exported = json.loads(archive.read("veille.json"))
+    assert [item["id"] for item in exported["recurring_scraps"]] == [veille["id"]]
+    assert sorted(run["id"] for run in exported["runs"]) == sorted(run["id"] for run in runs)
+    assert next(run for run in exported["runs"] if run["id"] == weekly["id"])["signals"] == signals["items"]
 
 
 def test_one_run_per_due_time_and_nothing_while_paused(veille_platform: VeillePlatform) -> None:

@@ -42,18 +42,18 @@ class VeilleQueries:
         found: list[dict[str, Any]] = details["signals"] if details is not None else []
         return Items(items=found, total=len(found))
 
-    async def export_user(self, user_id: int) -> list[dict[str, Any]]:
-        """``veille.json`` of the account export: every veille with its runs and their signals."""
-        exported = []
+    async def export_user(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """``veille.json`` of the account export: every veille (deleted ones too), and every run
+        with its samples and signals."""
+        exported: dict[str, list[dict[str, Any]]] = {"recurring_scraps": [], "runs": []}
         for state in await self._repository.list_for_user(user_id, include_deleted=True):
-            runs = []
+            exported["recurring_scraps"].append(_builtins(state.public()))
             for row in await self._repository.runs(state.id):
                 details = await self._repository.details(row["id"])
-                entry: dict[str, Any] = {**_builtins(run_public(row))}
+                entry: dict[str, Any] = {"veille_id": state.id, **_builtins(run_public(row))}
                 if details is not None:
                     entry["samples"], entry["signals"] = details["samples"], details["signals"]
-                runs.append(entry)
-            exported.append({**_builtins(state.public()), "runs": runs})
+                exported["runs"].append(entry)
         return exported
 
     async def _owned_run(self, query: cmd.GetRun) -> Any:
