@@ -16,6 +16,7 @@ from outsend_gateway.errors import install_error_handlers
 from outsend_gateway.request_guard import RequestGuard
 from outsend_gateway.routes import (
     admin,
+    ai,
     api_keys,
     auth,
     features,
@@ -49,7 +50,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
 
     app = FastAPI(title="outsend", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
-    for module in (health, auth, api_keys, registry, features, feedback, admin, streams, jobs, pipelines, web):
+    for module in (health, auth, api_keys, ai, registry, features, feedback, admin, streams, jobs, pipelines, web):
         app.include_router(module.router)
     app.mount("/static", web.static, name="static")
     app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes)
