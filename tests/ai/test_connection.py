@@ -95,3 +95,12 @@ def test_choosing_another_model_keeps_the_key(user: Api) -> None:
     chosen = user.http.post("/api/ai/model", json={"model": "gpt-4o"}).json()
 
     assert chosen["model"] == "gpt-4o" and chosen["key_hint"] == f"…{key[-4:]}"
+
+
+def test_deleting_the_account_erases_the_key(user: Api, platform: LocalPlatform) -> None:
+    connect(user, "openai")
+
+    deleted = user.http.request("DELETE", "/api/auth/me", json={"confirm_email": user.email})
+
+    assert deleted.status_code == 204
+    assert stored_connection(platform, user.user["id"]) is None
