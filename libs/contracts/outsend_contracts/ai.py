@@ -14,7 +14,6 @@ import msgspec
 
 Api = Literal["anthropic", "openai"]
 """The wire protocol: Anthropic's Messages API, or OpenAI's chat completions (and its clones)."""
-Window = Literal["day", "month"]
 CUSTOM: Final = "openai_compatible"
 MICROS: Final = 1_000_000
 
@@ -58,19 +57,18 @@ PROVIDERS: Final = {
 
 
 # --- spending caps (AI spending caps page, limits page) ------------------------------------------
-@dataclass(frozen=True)
-class CapLimits:
+class Caps(msgspec.Struct, frozen=True, kw_only=True):
+    """Micro-dollars per request, per UTC day, per UTC month."""
+
     per_request: int
     per_day: int
     per_month: int
 
 
-DEFAULT_CAPS: Final = CapLimits(per_request=10 * MICROS, per_day=10 * MICROS, per_month=100 * MICROS)
-MAX_CAPS: Final = CapLimits(per_request=100 * MICROS, per_day=100 * MICROS, per_month=1_000 * MICROS)
+DEFAULT_CAPS: Final = Caps(per_request=10 * MICROS, per_day=10 * MICROS, per_month=100 * MICROS)
+MAX_CAPS: Final = Caps(per_request=100 * MICROS, per_day=100 * MICROS, per_month=1_000 * MICROS)
 ALERT_LEVELS: Final = (80, 100)
 """Percentages of a daily or monthly cap at which the user is mailed, once per window."""
-DEFAULT_MAX_OUTPUT_TOKENS: Final = 2_000
-MAX_PROMPT_CHARS: Final = 200_000
 
 
 def dollars(micros: int | None) -> float | None:
@@ -78,12 +76,6 @@ def dollars(micros: int | None) -> float | None:
 
 
 # --- messages (gateway ⇄ auth) ---------------------------------------------------------------------
-class Caps(msgspec.Struct, kw_only=True):
-    per_request: int
-    per_day: int
-    per_month: int
-
-
 class AiConnectRequest(msgspec.Struct, kw_only=True):
     user_id: int
     provider: str
