@@ -14,6 +14,7 @@ from outsend_deploy.local import LocalPlatform
 from tests.support.api import Api
 from tests.support.platform import ADMIN_EMAIL, running_platform
 from tests.world import World
+from tests.world.ai import AiServer
 from tests.world.hcaptcha import HCaptchaServer
 from tests.world.mail_relay import MailRelay
 from tests.world.maps import MapsServer
@@ -23,7 +24,9 @@ from tests.world.web import WebWorld
 
 def make_world() -> World:
     """Every server of the test world; issues add theirs here."""
-    return World([SheetsServer(), MapsServer(), MailRelay(), HCaptchaServer(), WebWorld()])
+    web = WebWorld()
+    ai = AiServer(web.server.certificates.ca)  # the providers' certificates come from the web's CA
+    return World([SheetsServer(), MapsServer(), MailRelay(), HCaptchaServer(), web, ai])
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +35,12 @@ def world() -> Iterator[World]:
     started.start()
     yield started
     started.stop()
+
+
+@pytest.fixture(scope="session")
+def ai_world(world: World) -> AiServer:
+    """The AI providers of the test world (scripted answers, every request kept)."""
+    return next(server for server in world.servers if isinstance(server, AiServer))
 
 
 @pytest.fixture(scope="session")

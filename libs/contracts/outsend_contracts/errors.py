@@ -174,6 +174,35 @@ FILTER_PATTERN_INVALID: Final = "Expression régulière invalide : {reason}"
 FILTER_PATTERN_TOO_LONG: Final = "Expression régulière trop longue : {length} caractères (max {limit})"
 RESULT_UNREADABLE: Final = "Le fichier de résultat n'a pas pu être lu"
 
+# --- AI (bring your own key, spending caps) -------------------------------------------------------
+AI_NOT_CONNECTED: Final = "Aucune IA connectée : ajoute ta clé dans Paramètres → Connecter une IA"
+AI_UNKNOWN_PROVIDER: Final = "Fournisseur d'IA inconnu : {provider}"
+AI_BASE_URL_REQUIRED: Final = "Indique l'URL de base de ton endpoint compatible OpenAI"
+AI_BASE_URL_INVALID: Final = "URL de base invalide : une adresse http(s) publique est attendue"
+AI_KEY_REJECTED: Final = "Clé refusée par le fournisseur d'IA : vérifie-la ou génère-en une nouvelle"
+AI_PROVIDER_RATE_LIMITED: Final = "Le fournisseur d'IA limite tes requêtes : réessaie dans quelques instants"
+AI_PROVIDER_UNAVAILABLE: Final = "Le fournisseur d'IA est indisponible pour le moment : réessaie plus tard"
+AI_PROVIDER_UNREACHABLE: Final = "Impossible de joindre le fournisseur d'IA : vérifie l'URL de base"
+AI_CONTEXT_TOO_LONG: Final = (
+    "Texte trop long pour ce modèle : réduis la sélection ou choisis un modèle à plus grand contexte"
+)
+AI_PROVIDER_REFUSED: Final = "Le fournisseur d'IA a refusé la requête : {reason}"
+AI_BAD_ANSWER: Final = "La réponse de l'IA est inexploitable : réessaie ou reformule"
+AI_NO_REVIEWS: Final = "Aucun avis pour ce lieu dans ce job"
+AI_PROPOSAL_INVALID: Final = "La proposition de l'IA ne passe pas la validation : {reason}"
+AI_CAP_PER_REQUEST: Final = (
+    "Requête refusée avant l'appel : coût maximal estimé {estimate} $, au-delà de ton plafond par requête ({cap} $)"
+)
+AI_CAP_DAY: Final = (
+    "Requête refusée avant l'appel : elle pourrait dépasser ton plafond IA du jour "
+    "({cap} $, reste {left} $). Remise à zéro à 00:00 UTC."
+)
+AI_CAP_MONTH: Final = (
+    "Requête refusée avant l'appel : elle pourrait dépasser ton plafond IA du mois "
+    "({cap} $, reste {left} $). Remise à zéro le 1er du mois (UTC)."
+)
+AI_CAP_TOO_HIGH: Final = "Plafond {cap} trop élevé : {max} $ maximum"
+
 # --- reading websites (the per-row ``fetch_error`` column) -----------------------------------
 FETCH_INVALID_URL: Final = "URL invalide"
 FETCH_DNS: Final = "nom de domaine introuvable"

@@ -187,6 +187,17 @@ FEEDBACK_ON_DEMAND_SUMMARY: Final = "svc.auth.feedback_on_demand_summary"
 FEATURES_LIST: Final = "svc.auth.features"
 FEATURES_VOTE: Final = "svc.auth.feature_vote"
 
+# Bring-your-own-key AI: connections (keys encrypted at rest), caps and the calls' costs live with
+# the accounts in the auth service; the gateway talks to the provider (see docs/ai.md).
+AI_CONNECT: Final = "svc.auth.ai_connect"
+AI_CONNECTION: Final = "svc.auth.ai_connection"
+AI_DISCONNECT: Final = "svc.auth.ai_disconnect"
+AI_CREDENTIALS: Final = "svc.auth.ai_credentials"
+AI_SET_CAPS: Final = "svc.auth.ai_set_caps"
+AI_RESERVE: Final = "svc.auth.ai_reserve"
+AI_SETTLE: Final = "svc.auth.ai_settle"
+AI_USAGE: Final = "svc.auth.ai_usage"
+
 
 def account_export(service: str) -> str:
     """``svc.<service>.account_export``: what a service keeps of one user, for the GDPR export."""

@@ -170,22 +170,28 @@ def make_resolver(servers: Sequence[str]) -> Resolver:
 
 
 class AddressGuard:
-    """Decides the address a connection to ``host:port`` goes to, or refuses it."""
+    """Decides the address a connection to ``host:port`` goes to, or refuses it.
 
-    def __init__(self, rules: Iterable[ConnectRule], resolver: Resolver) -> None:
+    ``allow_private`` lets any address through: for the operator who points the AI features at a
+    model on their own network (``OUTSEND_AI_ALLOW_PRIVATE_ENDPOINTS``), never for user URLs.
+    """
+
+    def __init__(self, rules: Iterable[ConnectRule], resolver: Resolver, *, allow_private: bool = False) -> None:
         self._rules = sorted(rules, key=lambda rule: rule.specificity, reverse=True)
         self._resolver = resolver
+        self._allow_private = allow_private
 
     async def target(self, host: str, port: int) -> tuple[str, int]:
         host = host.lower().rstrip(".")
         for rule in self._rules:
             if rule.matches(host, port):
                 return rule.address, rule.address_port or port
-        if host == "localhost" or host.endswith(".localhost"):  # always loopback (RFC 6761)
+        loopback_name = host == "localhost" or host.endswith(".localhost")  # always loopback (RFC 6761)
+        if loopback_name and not self._allow_private:
             raise FetchError(errors.FETCH_PRIVATE_ADDRESS)
-        literal = _literal(host)
+        literal = _literal(host) or ("127.0.0.1" if loopback_name else None)
         addresses = [literal] if literal else await self._resolver.addresses(host, port)
-        if not addresses or not all(is_public(address) for address in addresses):
+        if not addresses or not (self._allow_private or all(is_public(address) for address in addresses)):
             raise FetchError(errors.FETCH_PRIVATE_ADDRESS)
         return addresses[0], port
 

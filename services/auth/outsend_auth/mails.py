@@ -60,3 +60,22 @@ def account_deleted() -> tuple[str, str]:
         "conversations avec l'équipe sont conservées sans ton nom ni ton adresse.\n\n"
         "Cet email est le dernier que tu recevras de notre part. Merci d'avoir utilisé outsend.\n\n" + SIGNATURE,
     )
+
+
+def ai_spending_alert(window: str, level: int, cap: str, spent: str) -> tuple[str, str]:
+    """80 % or 100 % of a daily or monthly AI cap (``window`` is ``jour`` or ``mois``)."""
+    reset = "à 00:00 UTC" if window == "jour" else "le 1er du mois (UTC)"
+    if level >= 100:
+        return (
+            f"Plafond IA du {window} atteint",
+            "Bonjour,\n\n"
+            f"Tes fonctions IA ont dépensé {spent} $ ce {window}, soit ton plafond de {cap} $. "
+            f"Elles sont en pause jusqu'à la remise à zéro {reset}, ou jusqu'à ce que tu relèves "
+            "le plafond dans Paramètres → Plafonds de dépenses IA.\n\n" + SIGNATURE,
+        )
+    return (
+        f"80 % de ton plafond IA du {window}",
+        "Bonjour,\n\n"
+        f"Tes fonctions IA ont dépensé {spent} $ ce {window}, soit {level} % de ton plafond de {cap} $. "
+        f"Une requête qui le dépasserait sera refusée avant l'appel ; remise à zéro {reset}.\n\n" + SIGNATURE,
+    )

@@ -12,12 +12,14 @@ import httpx
 from outsend_auth.account_data import AccountData
 from outsend_auth.accounts import Accounts
 from outsend_auth.admin import Admin, AdminGuard
+from outsend_auth.ai import Ai, KeyBox
 from outsend_auth.api_keys import ApiKeys
 from outsend_auth.captcha import Captcha
 from outsend_auth.feedback import Feedback
 from outsend_auth.mailer import Mailer
 from outsend_auth.passwords import Passwords
 from outsend_auth.ratelimit import RateLimiter
+from outsend_auth.repository.ai import AiRepository
 from outsend_auth.repository.api_keys import ApiKeyRepository
 from outsend_auth.repository.feedback import FeedbackRepository
 from outsend_auth.repository.invitations import InvitationRepository
@@ -29,6 +31,7 @@ from outsend_auth.repository.votes import VoteRepository
 from outsend_auth.sessions import Sessions
 from outsend_auth.settings import AuthSettings
 from outsend_auth.votes import Votes
+from outsend_contracts import ai as ai_messages
 from outsend_contracts import auth as a
 from outsend_contracts import feedback as f
 from outsend_contracts import subjects
@@ -59,6 +62,8 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     feedback = Feedback(FeedbackRepository(runtime.db), limiter, guard)
     votes = Votes(votes_rows)
     admin = Admin(users, InvitationRepository(runtime.db), guard, settings.invite_codes, settings.admin_emails)
+    ai_repository = AiRepository(runtime.db)
+    ai = Ai(ai_repository, KeyBox(settings.secret_key, settings.previous_secret_keys), users, mailer)
     account_data = AccountData(runtime.broker.js, users, keys, votes_rows, feedback, sessions, limiter, mailer)
 
     routes: list[tuple[str, type[Any], Any]] = [
@@ -93,6 +98,14 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
         (subjects.FEEDBACK_ON_DEMAND_SUMMARY, f.Reader, feedback.on_demand_summary),
         (subjects.FEATURES_LIST, f.FeaturesRequest, votes.features),
         (subjects.FEATURES_VOTE, f.VoteRequest, votes.vote),
+        (subjects.AI_CONNECT, ai_messages.AiConnectRequest, ai.connect),
+        (subjects.AI_CONNECTION, ai_messages.AiUserRequest, ai.connection),
+        (subjects.AI_DISCONNECT, ai_messages.AiUserRequest, ai.disconnect),
+        (subjects.AI_CREDENTIALS, ai_messages.AiUserRequest, ai.credentials),
+        (subjects.AI_SET_CAPS, ai_messages.AiCapsRequest, ai.set_caps),
+        (subjects.AI_RESERVE, ai_messages.AiReserveRequest, ai.reserve),
+        (subjects.AI_SETTLE, ai_messages.AiSettleRequest, ai.settle),
+        (subjects.AI_USAGE, ai_messages.AiUserRequest, ai.usage),
     ]
     for subject, request_type, handler in routes:
         await runtime.rpc.route(subject, request_type, handler)
@@ -104,6 +117,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
                 await limiter.prune()
                 await session_rows.delete_expired_sessions(utc_now())
                 await tokens.delete_stale_tokens(utc_now())
+                await ai_repository.settle_stale()
             except Exception:
                 log.exception("auth.housekeeping_failed")
             with contextlib.suppress(asyncio.TimeoutError):

@@ -13,6 +13,8 @@ HCAPTCHA_VERIFY_URL = "https://api.hcaptcha.com/siteverify"
 @dataclass(frozen=True)
 class AuthSettings:
     secret_key: str
+    previous_secret_keys: tuple[str, ...]
+    """Secrets replaced by ``secret_key``: AI provider keys sealed under them still open (docs/ai.md)."""
     invite_codes: frozenset[str]
     admin_emails: frozenset[str]
     public_url: str
@@ -31,6 +33,7 @@ class AuthSettings:
             raise RuntimeError("OUTSEND_SECRET_KEY must be set (make run generates one)")
         return cls(
             secret_key=platform.secret_key,
+            previous_secret_keys=tuple(env_list("OUTSEND_PREVIOUS_SECRET_KEYS")),
             invite_codes=frozenset(code.upper() for code in env_list("OUTSEND_INVITE_CODES")),
             admin_emails=frozenset(email.lower() for email in env_list("OUTSEND_ADMIN_EMAILS")),
             public_url=env_str("OUTSEND_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),

@@ -17,6 +17,7 @@ from outsend_gateway.errors import install_error_handlers
 from outsend_gateway.request_guard import RequestGuard
 from outsend_gateway.routes import (
     admin,
+    ai,
     api_keys,
     asyncapi,
     auth,
@@ -58,6 +59,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         health,
         auth,
         api_keys,
+        ai,
         registry,
         features,
         feedback,

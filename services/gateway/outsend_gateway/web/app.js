@@ -1,4 +1,6 @@
 // outsend web UI: sign in, launch jobs from the module registry, follow them live, download.
+import { settingsPage } from "/static/settings.js";
+
 const app = document.getElementById("app");
 const nav = document.getElementById("nav");
 let me = null;
@@ -51,6 +53,7 @@ function render(...nodes) { app.replaceChildren(...nodes); }
 function renderNav() {
   nav.replaceChildren(...(me
     ? [h("a", { href: "#/jobs" }, "Jobs"), h("a", { href: "#/new" }, "Nouveau job"),
+       h("a", { href: "#/settings" }, "Paramètres"),
        h("span", { class: "muted" }, ` ${me.email}`),
        h("button", { class: "secondary", onclick: async () => { await api("POST", "/api/auth/logout"); me = null; go("#/login"); } }, "Déconnexion")]
     : [h("a", { href: "#/login" }, "Connexion"), h("a", { href: "#/signup" }, "Inscription")]));
@@ -269,6 +272,7 @@ async function route() {
   if (hash === "#/signup") return signupPage();
   if (hash === "#/login") return loginPage();
   if (hash === "#/new") return newJobPage();
+  if (hash === "#/settings") return settingsPage({ h, api, form, field, render });
   if (hash.startsWith("#/jobs/")) {
     const id = hash.slice(7);
     return JOB_ID.test(id) ? jobPage(id) : notFoundPage("Job introuvable");
