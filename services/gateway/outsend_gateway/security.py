@@ -56,11 +56,12 @@ async def optional_user(request: Request, response: Any, gateway_: GatewayDep) -
     cache = gateway_.credentials
     key = request.headers.get(API_KEY_HEADER)
     if key is not None:
-        if (known := cache.get(f"key:{key.strip()}")) is not None:
+        key = key.strip()
+        if (known := cache.get(f"key:{key}")) is not None:
             return known
         generation = cache.generation
-        user = await gateway_.call(subjects.AUTH_RESOLVE_KEY, ApiKeyRequest(key=key.strip()), UserPublic)
-        cache.put(f"key:{key.strip()}", user, generation)
+        user = await gateway_.call(subjects.AUTH_RESOLVE_KEY, ApiKeyRequest(key=key), UserPublic)
+        cache.put(f"key:{key}", user, generation)
         return user
     token = request.cookies.get(COOKIE)
     if not token:
