@@ -8,7 +8,7 @@ PACKAGES := $(patsubst %/pyproject.toml,%,$(wildcard libs/*/pyproject.toml servi
 SOURCES := $(wildcard $(addsuffix /outsend_*,$(PACKAGES)))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps check lint typecheck bench bench-scrape bench-accounts bench-quality bench-enrich clean
+.PHONY: run test install system-deps bench-deps check lint typecheck bench bench-api bench-scrape bench-accounts bench-quality bench-enrich clean
 
 ## make run: install what is missing, start NATS + Postgres + every service, print the URL
 run: install
@@ -43,8 +43,20 @@ lint: install
 typecheck: install
 	$(BIN)/mypy $(SOURCES)
 
-bench: install
+## Debian's wrk is the benchmarks' load generator (a Python client would be the bottleneck)
+bench-deps:
+	@test -x /usr/bin/wrk || { \
+	  echo "installing Debian's wrk"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq wrk >/dev/null; }
+
+## make bench: event hops, then the API figures (bench-api) in the same run → backbone.json, api.json
+bench: install bench-deps
 	$(BIN)/python -m bench.backbone
+
+## make bench-api: hot routes against bare FastAPI (wrk), SSE fan-out, filter creation → bench/results/api.json
+bench-api: install bench-deps
+	$(BIN)/python -m bench.api
 
 ## make bench-scrape: scrape modes on the Maps simulator → bench/results/scrape_modes.json, docs table
 bench-scrape: install

@@ -1,7 +1,7 @@
 """Account benchmarks (``make bench-accounts``), on a platform started for the run.
 
 (a) ``GET /api/jobs/{id}`` throughput authenticated by the session cookie and by ``X-API-Key``,
-    in the same run: what resolving a key (uncached, so revocation is immediate) costs.
+    in the same run: what resolving a key costs against a cookie.
 (b) Rate-limit attempts per second through two replicas (two connection pools on one table):
     every attempt from another address, and every attempt on the same window (contention).
 (c) The GDPR export of an account with five done jobs of 10,000 rows: seconds, archive size,

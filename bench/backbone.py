@@ -3,9 +3,8 @@
 (a) Event hop: from a job's ``done`` event to the ``running`` state of the job it triggers
     (the path the pipeline coordinator takes: event → create command → queue → dispatch), and
     from an event's publish to its arrival on an SSE client; p50/p99 over ≥ 1,000 samples.
-(b) ``GET /api/jobs/{id}`` throughput through the whole platform (cookie check by the auth
-    service, read from the jobs service) against a bare FastAPI route serving the same JSON,
-    in the same run: the ratio.
+(b) The API figures of ``bench/api.py`` (``wrk`` against bare FastAPI routes, SSE fan-out,
+    filter creation), in the same run: ``bench/results/api.json``.
 
 Results: ``bench/results/backbone.json``; the table in ``docs/benchmarks.md`` is made from it.
 """
@@ -16,8 +15,6 @@ import argparse
 import asyncio
 import json
 import platform as host
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,11 +23,12 @@ from typing import Any
 import httpx
 import msgspec
 
+from bench import api as api_bench
+from bench import percentiles
 from outsend_contracts import subjects
 from outsend_contracts.clock import new_job_id, utc_now
 from outsend_contracts.jobs import events as ev
 from outsend_contracts.jobs.commands import CreateJob
-from outsend_deploy.infra import free_port
 from outsend_deploy.local import LocalPlatform
 from outsend_platform import commands
 from outsend_platform.broker import connect
@@ -41,16 +39,6 @@ from tests.world import World
 from tests.world.sheets import SheetsServer
 
 RESULTS = Path(__file__).parent / "results" / "backbone.json"
-
-
-def percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {
-        "samples": len(ordered),
-        "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p99_ms": round(ordered[int(len(ordered) * 0.99) - 1] * 1000, 2),
-        "max_ms": round(ordered[-1] * 1000, 2),
-    }
 
 
 async def event_to_running(platform: LocalPlatform, api: Api, samples: int) -> dict[str, float]:
@@ -158,59 +146,23 @@ async def throughput(
         return count / (time.perf_counter() - started)
 
 
-BARE_APP = """
-import json, sys
-from fastapi import FastAPI
-import uvicorn
-payload = json.loads(sys.argv[2])
-app = FastAPI()
-@app.get("/api/jobs/{job_id}")
-async def job(job_id: str) -> dict:
-    return payload
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
-"""
-
-
-def get_job_ratio(platform: LocalPlatform, api: Api, seconds: float) -> dict[str, float]:
-    job = api.create("sort", items=[{"nom": "Cabinet Dupont"}])
-    payload = api.wait(str(job["id"]))
-    port = free_port()
-    bare = subprocess.Popen([sys.executable, "-c", BARE_APP, str(port), json.dumps(payload)])
-    try:
-        for _ in range(100):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/api/jobs/x")
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        bare_rate = asyncio.run(throughput(f"http://127.0.0.1:{port}/api/jobs/{job['id']}", seconds, 32))
-        platform_url = f"{platform.base_url}/api/jobs/{job['id']}"
-        platform_rate = asyncio.run(throughput(platform_url, seconds, 32, cookies=api.http.cookies))
-    finally:
-        bare.terminate()
-        bare.wait()
-    return {
-        "platform_requests_per_second": round(platform_rate, 1),
-        "bare_fastapi_requests_per_second": round(bare_rate, 1),
-        "ratio": round(platform_rate / bare_rate, 3),
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=1000)
-    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
+    api_bench.ensure_wrk()
     world = World([SheetsServer()])
-    with running_platform(world.start()) as platform:
+    with running_platform({**world.start(), **api_bench.PLATFORM_ENV}) as platform:
         api = Api(platform).signup()
         results = {
             "machine": {"cpus": host.processor() or host.machine(), "python": sys.version.split()[0]},
             "event_done_to_next_running": asyncio.run(event_to_running(platform, api, args.samples)),
             "event_publish_to_sse_client": asyncio.run(publish_to_sse(platform, api, args.samples)),
-            "get_job_throughput": get_job_ratio(platform, api, args.seconds),
         }
+        api_results = api_bench.run(platform, api, args.seconds)
     world.stop()
+    api_bench.write(api_results)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(msgspec.json.format(msgspec.json.encode(results)).decode())
 

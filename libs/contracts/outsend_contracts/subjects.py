@@ -174,6 +174,22 @@ AUTH_ADMIN_INVITATIONS: Final = "svc.auth.admin_invitations"
 AUTH_ADMIN_INVITATION_CREATE: Final = "svc.auth.admin_invitation_create"
 AUTH_ADMIN_INVITATION_REVOKE: Final = "svc.auth.admin_invitation_revoke"
 
+CREDENTIALS_CHANGED: Final = "notice.auth.credentials_changed"
+"""Plain NATS (not stored): published by auth after a call that may change what a credential
+resolves to; every gateway replica drops the credentials it remembers on it."""
+CREDENTIAL_CHANGES: Final = frozenset(
+    {
+        AUTH_LOGOUT,
+        AUTH_EMAIL_VERIFY,
+        AUTH_PASSWORD_RESET_CONFIRM,
+        AUTH_PASSWORD_CHANGE,
+        AUTH_ACCOUNT_DELETE,
+        AUTH_API_KEYS_REVOKE,
+        AUTH_ADMIN_USER_STATUS,
+    }
+)
+"""The auth calls after which a session cookie or an API key may resolve differently (or not at all)."""
+
 # Feedback threads and registry interest votes belong to the auth service (see docs/accounts.md).
 FEEDBACK_CREATE: Final = "svc.auth.feedback_create"
 FEEDBACK_POST: Final = "svc.auth.feedback_post"

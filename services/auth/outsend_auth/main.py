@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import httpx
@@ -108,7 +108,8 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
         (subjects.AI_USAGE, ai_messages.AiUserRequest, ai.usage),
     ]
     for subject, request_type, handler in routes:
-        await runtime.rpc.route(subject, request_type, handler)
+        announced = _announcing(runtime, handler) if subject in subjects.CREDENTIAL_CHANGES else handler
+        await runtime.rpc.route(subject, request_type, announced)
 
     async def housekeeping() -> None:
         """Forget what no longer counts: rate-limit hits out of every window, dead sessions and links."""
@@ -130,6 +131,20 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
         await http.aclose()
 
     return [housekeeping(), close_on_stop()]
+
+
+def _announcing(runtime: Runtime, handler: Callable[[Any], Awaitable[Any]]) -> Callable[[Any], Awaitable[Any]]:
+    """The handler, then ``CREDENTIALS_CHANGED`` for the gateways' credential caches. Published
+    before the reply leaves (same connection, so in order), and even on failure: a dropped
+    cache only costs a lookup, a stale one would let a revoked credential in."""
+
+    async def handle(request: Any) -> Any:
+        try:
+            return await handler(request)
+        finally:
+            await runtime.broker.nc.publish(subjects.CREDENTIALS_CHANGED, b"")
+
+    return handle
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from outsend_contracts import subjects
 from outsend_contracts.jobs.commands import GetJob
 from outsend_contracts.jobs.state import JobState
 from outsend_contracts.resultfile import decode_csv, result_object
+from outsend_gateway.credential_cache import CredentialCache
 from outsend_gateway.settings import GatewaySettings
 from outsend_platform import commands, rpc
 from outsend_platform.broker import Broker
@@ -45,16 +46,22 @@ class Gateway:
     settings: GatewaySettings
     objects: ObjectStorage = field(init=False)
     stream_slots: StreamSlots = field(init=False)
+    credentials: CredentialCache = field(init=False)
     _served: ServedModules = field(init=False)
     _results: OrderedDict[str, tuple[list[str], list[dict[str, str]]]] = field(default_factory=OrderedDict)
 
     def __post_init__(self) -> None:
         self.objects = ObjectStorage(self.broker.js)
         self.stream_slots = StreamSlots(self.settings.max_streams_per_user)
+        self.credentials = CredentialCache(ttl=self.settings.credential_cache_seconds)
         self._served = ServedModules(self.broker.js)
 
     async def call(self, subject: str, request: Any, result_type: type[Result], timeout: float = 10.0) -> Result:
-        return await rpc.call(self.broker.nc, subject, request, result_type, timeout=timeout)
+        try:
+            return await rpc.call(self.broker.nc, subject, request, result_type, timeout=timeout)
+        finally:
+            if subject in subjects.CREDENTIAL_CHANGES:  # this replica at once, not after auth's notice
+                self.credentials.clear()
 
     async def command(self, subject: str, command: Any, msg_id: str, result_type: type[Result]) -> Result:
         return await commands.send(

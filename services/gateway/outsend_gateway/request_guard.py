@@ -114,10 +114,15 @@ def _refuse_constant(_: str) -> Any:
     raise NonFiniteNumberError
 
 
+SUSPECTS = (b"\\u", b"NaN", b"Infinity", b"\x00", b"\xed")
+"""What a refused body must hold: an escape (``\\u0000``, ``\\ud800``), a non-finite constant, a raw
+NUL or the UTF-8 lead byte of the surrogate range. A body with none of them is only decoded."""
+
+
 def body_problem(body: bytes) -> str | None:
     """Why a JSON body is refused here, or ``None`` (malformed JSON is left to FastAPI's 400)."""
-    if not body:
-        return None
+    if not body or (not any(suspect in body for suspect in SUSPECTS) and _is_utf8(body)):
+        return None  # most bodies: nothing to refuse, without parsing and walking every string
     try:
         document = json.loads(body, parse_constant=_refuse_constant)
     except NonFiniteNumberError:
@@ -128,6 +133,14 @@ def body_problem(body: bytes) -> str | None:
         return None
     field = forbidden_field(document)
     return None if field is None else errors.FORBIDDEN_CHARACTER.format(field=readable(field))
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def forbidden_field(document: Any) -> str | None:

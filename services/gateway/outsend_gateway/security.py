@@ -1,8 +1,9 @@
 """Who is calling: an ``X-API-Key`` header or the ``outsend_session`` cookie, resolved by the auth service.
 
 Both give the same user with the same permissions. A key, when present, is the credential: a
-wrong or revoked key is refused even if a valid cookie comes with it. Nothing is cached, so a
-revoked key or session fails on the very next request.
+wrong or revoked key is refused even if a valid cookie comes with it. What a credential resolved
+to is remembered for under a second and forgotten by every replica as soon as auth announces a
+change (``credential_cache``), so a revoked key or a closed session fails on the next request.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ COOKIE = "outsend_session"
 API_KEY_HEADER = "X-API-Key"
 
 
-def gateway(request: Request) -> Gateway:
+async def gateway(request: Request) -> Gateway:  # async: a plain function would run in a thread
     gateway_: Gateway = request.app.state.gateway
     return gateway_
 
@@ -52,12 +53,22 @@ def clear_session_cookie(response: Response, gateway_: Gateway) -> None:
 
 async def optional_user(request: Request, response: Any, gateway_: GatewayDep) -> UserPublic | None:
     """The caller, or ``None`` without credentials; 401 for a wrong API key."""
+    cache = gateway_.credentials
     key = request.headers.get(API_KEY_HEADER)
     if key is not None:
-        return await gateway_.call(subjects.AUTH_RESOLVE_KEY, ApiKeyRequest(key=key.strip()), UserPublic)
+        key = key.strip()
+        if (known := cache.get(f"key:{key}")) is not None:
+            return known
+        generation = cache.generation
+        user = await gateway_.call(subjects.AUTH_RESOLVE_KEY, ApiKeyRequest(key=key), UserPublic)
+        cache.put(f"key:{key}", user, generation)
+        return user
     token = request.cookies.get(COOKIE)
     if not token:
         return None
+    if (known := cache.get(f"session:{token}")) is not None:
+        return known
+    generation = cache.generation
     try:
         reply = await gateway_.call(subjects.AUTH_RESOLVE, TokenRequest(token=token), ResolveReply)
     except errors.DomainError as error:
@@ -66,6 +77,7 @@ async def optional_user(request: Request, response: Any, gateway_: GatewayDep) -
         raise
     if reply.refreshed_token:
         set_session_cookie(response, gateway_, reply.refreshed_token, reply.max_age_seconds)
+    cache.put(f"session:{token}", reply.user, generation)
     return reply.user
 
 

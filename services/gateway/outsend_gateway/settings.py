@@ -20,6 +20,9 @@ class GatewaySettings:
     """Where users open the web UI (``OUTSEND_PUBLIC_URL``): its origin may write with the session cookie."""
     max_streams_per_user: int = 20
     """Event streams one user may hold open at once (``OUTSEND_MAX_STREAMS_PER_USER``)."""
+    credential_cache_seconds: float = 0.9
+    """How long a resolved cookie or key is trusted without asking auth (``OUTSEND_CREDENTIAL_CACHE_SECONDS``);
+    auth's change notice drops it sooner."""
 
     @classmethod
     def from_env(cls) -> GatewaySettings:
@@ -33,4 +36,5 @@ class GatewaySettings:
             trusted_proxies=parse_networks(env_list("OUTSEND_TRUSTED_PROXIES")),
             public_url=public_url,
             max_streams_per_user=int(env_str("OUTSEND_MAX_STREAMS_PER_USER", "20")),
+            credential_cache_seconds=float(env_str("OUTSEND_CREDENTIAL_CACHE_SECONDS", "0.9")),
         )

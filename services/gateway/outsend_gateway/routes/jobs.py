@@ -30,6 +30,24 @@ def _public(state: JobState) -> dict[str, Any]:
     return msgspec.to_builtins(state.public())  # type: ignore[no-any-return]
 
 
+# --- the most frequent reads, first: the router tries routes in the order they are declared ---
+@router.get("/api/jobs")
+async def list_jobs(
+    user: User, gateway: GatewayDep, limit: int = Query(100), offset: int = Query(0)
+) -> list[dict[str, Any]]:
+    states = await gateway.call(
+        subjects.JOBS_LIST,
+        ListJobs(user_id=user.id, limit=min(max(limit, 1), 500), offset=max(offset, 0)),
+        list[JobState],
+    )
+    return [_public(state) for state in states]
+
+
+@router.get("/api/jobs/{job_id}")
+async def get_job(job_id: str, user: User, gateway: GatewayDep) -> dict[str, Any]:
+    return _public(await gateway.job(job_id, user.id))
+
+
 # --- creation --------------------------------------------------------------------------------------
 _PYTHON_TYPES: dict[str, Any] = {
     "string": str,
@@ -147,23 +165,6 @@ async def create_other(job_type: str, user: ActiveUser, gateway: GatewayDep, bod
 
 
 # --- reading -------------------------------------------------------------------------------------
-@router.get("/api/jobs")
-async def list_jobs(
-    user: User, gateway: GatewayDep, limit: int = Query(100), offset: int = Query(0)
-) -> list[dict[str, Any]]:
-    states = await gateway.call(
-        subjects.JOBS_LIST,
-        ListJobs(user_id=user.id, limit=min(max(limit, 1), 500), offset=max(offset, 0)),
-        list[JobState],
-    )
-    return [_public(state) for state in states]
-
-
-@router.get("/api/jobs/{job_id}")
-async def get_job(job_id: str, user: User, gateway: GatewayDep) -> dict[str, Any]:
-    return _public(await gateway.job(job_id, user.id))
-
-
 @router.get("/api/jobs/{job_id}/items")
 async def job_items(
     job_id: str,

@@ -1,4 +1,4 @@
-"""The web UI: a static single-page app over the same API."""
+"""The web UI: a static single-page app over the same API (its files: ``static_assets``)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 
 router = APIRouter(include_in_schema=False)
-static = StaticFiles(directory=WEB)
 
 
 @router.get("/")
