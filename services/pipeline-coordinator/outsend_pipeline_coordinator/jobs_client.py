@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from typing import Any
 
 from nats.aio.client import Client
 from nats.js import JetStreamContext
@@ -13,7 +12,6 @@ from outsend_contracts import errors, subjects
 from outsend_contracts.clock import new_id
 from outsend_contracts.jobs.commands import CancelJob, CreateJob, GetJob
 from outsend_contracts.jobs.state import JobState
-from outsend_contracts.scrape import SCRAPER_ESTIMATE, Estimate, EstimateRequest
 from outsend_platform import commands, rpc
 
 
@@ -57,7 +55,3 @@ class JobsClient:
         except errors.DomainError as error:
             if error.status not in (400, 404):
                 raise
-
-    async def estimate_scrape(self, config: dict[str, Any]) -> Estimate:
-        request = EstimateRequest.from_options(config)
-        return await rpc.call(self._nc, SCRAPER_ESTIMATE, request, Estimate, timeout=20)

@@ -14,7 +14,11 @@ class Command(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class CreateJob(Command, frozen=True):
-    """Create a job; ``job_id`` is chosen by the sender so a retried command is a no-op."""
+    """Create a job; ``job_id`` is chosen by the sender so a retried command is a no-op.
+
+    A plain request: the jobs service prepares the job from its module's spec (the source job an
+    option names, the price an estimator gives). The sender only stores the input it was handed
+    (``input_object``) and says how many usable rows it holds (``items_count``)."""
 
     job_id: str
     user_id: int
@@ -25,9 +29,6 @@ class CreateJob(Command, frozen=True):
     source_job_id: str | None = None
     pipeline_id: str | None = None
     pipeline_node_id: str | None = None
-    ef_cost: float = 0.0
-    grid_points_count: int = 0
-    notice: str | None = None
 
 
 class CancelJob(Command, frozen=True):
