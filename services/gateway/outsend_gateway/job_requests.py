@@ -14,7 +14,7 @@ from outsend_contracts import aliases, errors, subjects
 from outsend_contracts.auth import UserPublic
 from outsend_contracts.clock import new_job_id
 from outsend_contracts.config_schema import ConfigFieldError
-from outsend_contracts.jobs.commands import CreateJob
+from outsend_contracts.jobs.commands import CREATE_TIMEOUT, ESTIMATE_TIMEOUT, CreateJob
 from outsend_contracts.jobs.state import JobPublic, JobState
 from outsend_contracts.module_options import read_options
 from outsend_contracts.registry import ModuleSpec, Stage
@@ -148,12 +148,12 @@ async def _source_rows_with_needs(gateway: Gateway, user: UserPublic, spec: Modu
 async def estimate_run(gateway: Gateway, spec: ModuleSpec, options: dict[str, Any]) -> Estimate:
     """``POST /api/estimate``: the module's estimator prices a run with these options."""
     assert spec.estimate_subject is not None
-    return await gateway.call(spec.estimate_subject, EstimateQuery(options=options), Estimate, timeout=20)
+    return await gateway.call(spec.estimate_subject, EstimateQuery(options=options), Estimate, timeout=ESTIMATE_TIMEOUT)
 
 
 async def _send(gateway: Gateway, command: CreateJob) -> JobPublic:
     try:
-        state = await gateway.command(subjects.CMD_JOBS_CREATE, command, command.job_id, JobState)
+        state = await gateway.command(subjects.CMD_JOBS_CREATE, command, command.job_id, JobState, CREATE_TIMEOUT)
     except errors.DomainError:
         if command.input_object:  # refused: leave no orphan input behind
             await gateway.objects.delete(subjects.OBJ_INPUTS, command.input_object)

@@ -27,8 +27,6 @@ from outsend_platform.objects import ObjectStorage
 from outsend_platform.tracing import inject_headers
 
 MAX_LIST_LIMIT = 500
-ESTIMATE_TIMEOUT = 10.0
-"""Seconds a module's estimator has to price a run: within the 15 s a sender waits for the job."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +91,7 @@ class JobLifecycle:
     async def _estimate(self, subject: str, params: dict[str, Any]) -> Charge:
         """The module's own price of a run; its first error refuses the job."""
         query = EstimateQuery(options=params)
-        estimate = await rpc.call(self._nc, subject, query, Estimate, timeout=ESTIMATE_TIMEOUT)
+        estimate = await rpc.call(self._nc, subject, query, Estimate, timeout=cmd.ESTIMATE_TIMEOUT)
         if estimate.errors:
             raise errors.DomainError(400, estimate.errors[0])
         return Charge(ef_cost=estimate.ef_cost, grid_points_count=estimate.grid_points, notice=estimate.notice)

@@ -10,7 +10,7 @@ from nats.js import JetStreamContext
 
 from outsend_contracts import errors, subjects
 from outsend_contracts.clock import new_id
-from outsend_contracts.jobs.commands import CancelJob, CreateJob, GetJob
+from outsend_contracts.jobs.commands import CREATE_TIMEOUT, CancelJob, CreateJob, GetJob
 from outsend_contracts.jobs.state import JobState
 from outsend_platform import commands, rpc
 
@@ -38,7 +38,13 @@ class JobsClient:
         # The job id makes creation idempotent; each send gets its own message id so that a
         # re-send (after a crash) reaches the jobs service and gets the existing job back.
         return await commands.send(
-            self._nc, self._js, subjects.CMD_JOBS_CREATE, command, msg_id=new_id("pcmd"), result_type=JobState
+            self._nc,
+            self._js,
+            subjects.CMD_JOBS_CREATE,
+            command,
+            msg_id=new_id("pcmd"),
+            result_type=JobState,
+            timeout=CREATE_TIMEOUT,
         )
 
     async def cancel(self, job_id: str) -> None:

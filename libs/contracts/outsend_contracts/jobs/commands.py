@@ -8,6 +8,12 @@ import msgspec
 
 from outsend_contracts import SCHEMA_VERSION
 
+ESTIMATE_TIMEOUT = 20.0
+"""Seconds a module's estimator has to price a run (a whole country's grid takes that long on a
+busy machine)."""
+CREATE_TIMEOUT = ESTIMATE_TIMEOUT + 15.0
+"""Seconds a sender waits for the answer to a ``CreateJob``: the estimate, then the creation."""
+
 
 class Command(msgspec.Struct, kw_only=True, frozen=True):
     schema_version: int = SCHEMA_VERSION
