@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from outsend_contracts import errors
-from outsend_contracts.config_schema import ConfigFieldError
+from outsend_contracts.config_schema import ConfigFieldError, ConfigSchema, coerce_config
 
 SCRAPER_ESTIMATE = "svc.scraper.estimate"
 MODE_ALIAS = "scrap_mode"
@@ -32,6 +32,11 @@ def canonical_options(raw: Mapping[str, Any]) -> dict[str, Any]:
     if alias is not None or mode is not None:
         options["mode"] = alias if alias is not None else mode
     return options
+
+
+def read_scrap_options(schema: ConfigSchema, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A scrap's options: its aliases read first (:func:`canonical_options`), then its schema."""
+    return coerce_config(schema, canonical_options(raw))
 
 
 def _mode_name(value: Any) -> Any:
@@ -58,6 +63,13 @@ class EstimateRequest(msgspec.Struct, kw_only=True):
             include_reviews=bool(options.get("include_reviews")),
             country=str(options.get("country") or "FRA"),
         )
+
+
+class EstimateQuery(msgspec.Struct, kw_only=True, frozen=True):
+    """What a module's estimator (``ModuleSpec.estimate_subject``) is asked: the price of a run
+    with these options, already checked. The scraper reads them as an :class:`EstimateRequest`."""
+
+    options: dict[str, Any]
 
 
 class Estimate(msgspec.Struct, kw_only=True):

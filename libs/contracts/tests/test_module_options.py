@@ -1,4 +1,4 @@
-"""A module's options read once: a scrap's mode aliases, a filter's two rule grammars."""
+"""A module's options read once: a scrap's mode aliases, a filter's two rule grammars, an import's sources."""
 
 from __future__ import annotations
 
@@ -61,3 +61,21 @@ def test_a_nested_regex_rule_that_cannot_run_is_refused_with_its_french_reason()
     with pytest.raises(DomainError) as refused:
         read_options(REGISTRY["filter"], {"rules": {"conditions": [nested]}})
     assert (refused.value.status, refused.value.detail) == (400, "Expression régulière invalide : missing ]: [")
+
+
+@pytest.mark.parametrize(
+    ("source", "required"), [("paste", "text"), ("url", "url"), ("from_job", "from_job_id")]
+)  # fmt: skip
+def test_an_import_requires_the_option_its_source_reads(source: str, required: str) -> None:
+    with pytest.raises(ConfigFieldError) as refused:
+        read_options(REGISTRY["import"], {"source": source})
+    assert refused.value.field == required and refused.value.missing
+
+
+def test_an_import_names_its_source_job_and_its_pasted_text_by_the_source_chosen() -> None:
+    choice = REGISTRY["import"].source_choice
+    assert choice is not None
+    pasted = read_options(REGISTRY["import"], {"text": "nom\nA"})
+    assert choice.inline_option(pasted) == "text" and choice.source_job(pasted) is None
+    reused = read_options(REGISTRY["import"], {"source": "from_job", "from_job_id": "j_1", "text": "nom\nA"})
+    assert choice.inline_option(reused) is None and choice.source_job(reused) == "j_1"

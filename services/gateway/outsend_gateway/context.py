@@ -63,9 +63,11 @@ class Gateway:
             if subject in subjects.CREDENTIAL_CHANGES:  # this replica at once, not after auth's notice
                 self.credentials.clear()
 
-    async def command(self, subject: str, command: Any, msg_id: str, result_type: type[Result]) -> Result:
+    async def command(
+        self, subject: str, command: Any, msg_id: str, result_type: type[Result], timeout: float = 15.0
+    ) -> Result:
         return await commands.send(
-            self.broker.nc, self.broker.js, subject, command, msg_id=msg_id, result_type=result_type
+            self.broker.nc, self.broker.js, subject, command, msg_id=msg_id, result_type=result_type, timeout=timeout
         )
 
     async def job(self, job_id: str, user_id: int) -> JobState:

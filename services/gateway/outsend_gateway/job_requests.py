@@ -14,11 +14,11 @@ from outsend_contracts import aliases, errors, subjects
 from outsend_contracts.auth import UserPublic
 from outsend_contracts.clock import new_job_id
 from outsend_contracts.config_schema import ConfigFieldError
-from outsend_contracts.jobs.commands import CreateJob
+from outsend_contracts.jobs.commands import CREATE_TIMEOUT, ESTIMATE_TIMEOUT, CreateJob
 from outsend_contracts.jobs.state import JobPublic, JobState
 from outsend_contracts.module_options import read_options
 from outsend_contracts.registry import ModuleSpec, Stage
-from outsend_contracts.scrape import SCRAPER_ESTIMATE, Estimate, EstimateRequest
+from outsend_contracts.scrape import Estimate, EstimateQuery
 from outsend_gateway.context import Gateway
 
 SHARED_KEYS = ("items", "source_job_id")
@@ -66,15 +66,31 @@ def check_fields(spec: ModuleSpec, body: dict[str, Any]) -> None:
 
 
 async def create_job(gateway: Gateway, user: UserPublic, spec: ModuleSpec, body: dict[str, Any]) -> JobPublic:
-    """``POST /api/jobs/{type}`` for every launchable module."""
+    """``POST /api/jobs/{type}`` for every launchable module: the jobs service prepares the job."""
     options = module_options(spec, body)
-    if spec.slug == "scrap":
-        return await _create_scrap(gateway, user, options)
-    if spec.slug == "import":
-        return await _create_import(gateway, user, options)
-    if not spec.items_driven:
-        return await _send(gateway, CreateJob(job_id=new_job_id(), user_id=user.id, job_type=spec.slug, params=options))
-    return await _create_items_job(gateway, user, spec, body, options)
+    if spec.items_driven:
+        return await _create_items_job(gateway, user, spec, body, options)
+    job_id = new_job_id()
+    input_object = await _set_aside_inline_input(gateway, spec, job_id, options)
+    command = CreateJob(job_id=job_id, user_id=user.id, job_type=spec.slug, params=options, input_object=input_object)
+    return await _send(gateway, command)
+
+
+async def _set_aside_inline_input(
+    gateway: Gateway, spec: ModuleSpec, job_id: str, options: dict[str, Any]
+) -> str | None:
+    """Text pasted as an option becomes the job's input object: commands and events stay small
+    and free of the rows people paste, whichever source the job reads."""
+    choice = spec.source_choice
+    if choice is None:
+        return None
+    chosen = choice.inline_option(options)
+    inline = {source.option: options.pop(source.option, None) for source in choice.sources.values() if source.inline}
+    if chosen is None:
+        return None
+    name = f"{job_id}{choice.inline_suffix}"
+    await gateway.objects.put(subjects.OBJ_INPUTS, name, str(inline[chosen]).encode("utf-8"))
+    return name
 
 
 async def _create_items_job(
@@ -129,59 +145,15 @@ async def _source_rows_with_needs(gateway: Gateway, user: UserPublic, spec: Modu
     return len(rows)
 
 
-async def _create_scrap(gateway: Gateway, user: UserPublic, options: dict[str, Any]) -> JobPublic:
-    estimate = await estimate_scrape(gateway, options)
-    if estimate.errors:
-        raise errors.DomainError(400, estimate.errors[0])
-    return await _send(
-        gateway,
-        CreateJob(
-            job_id=new_job_id(),
-            user_id=user.id,
-            job_type="scrap",
-            params=options,
-            ef_cost=estimate.ef_cost,
-            grid_points_count=estimate.grid_points,
-            notice=estimate.notice,
-        ),
-    )
-
-
-async def estimate_scrape(gateway: Gateway, options: dict[str, Any]) -> Estimate:
-    request = EstimateRequest.from_options(options)
-    return await gateway.call(SCRAPER_ESTIMATE, request, Estimate, timeout=20)
-
-
-async def _create_import(gateway: Gateway, user: UserPublic, options: dict[str, Any]) -> JobPublic:
-    source = options.get("source", "paste")
-    required = {"paste": "text", "url": "url", "from_job": "from_job_id"}[source]
-    if not options.get(required):
-        raise errors.DomainError(
-            422, {"message": errors.VALIDATION_FAILED, "errors": [{"field": required, "message": "champ requis"}]}
-        )
-    job_id = new_job_id()
-    input_object = None
-    text = options.pop("text", None)
-    if source == "paste":
-        input_object = f"{job_id}.csv"
-        await gateway.objects.put(subjects.OBJ_INPUTS, input_object, str(text).encode("utf-8"))
-    source_job_id = options.get("from_job_id") if source == "from_job" else None
-    return await _send(
-        gateway,
-        CreateJob(
-            job_id=job_id,
-            user_id=user.id,
-            job_type="import",
-            params=options,
-            input_object=input_object,
-            source_job_id=source_job_id,
-        ),
-    )
+async def estimate_run(gateway: Gateway, spec: ModuleSpec, options: dict[str, Any]) -> Estimate:
+    """``POST /api/estimate``: the module's estimator prices a run with these options."""
+    assert spec.estimate_subject is not None
+    return await gateway.call(spec.estimate_subject, EstimateQuery(options=options), Estimate, timeout=ESTIMATE_TIMEOUT)
 
 
 async def _send(gateway: Gateway, command: CreateJob) -> JobPublic:
     try:
-        state = await gateway.command(subjects.CMD_JOBS_CREATE, command, command.job_id, JobState)
+        state = await gateway.command(subjects.CMD_JOBS_CREATE, command, command.job_id, JobState, CREATE_TIMEOUT)
     except errors.DomainError:
         if command.input_object:  # refused: leave no orphan input behind
             await gateway.objects.delete(subjects.OBJ_INPUTS, command.input_object)

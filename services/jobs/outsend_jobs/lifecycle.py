@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from msgspec.structs import replace
+from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from outsend_contracts import errors, registry, subjects
@@ -12,17 +15,27 @@ from outsend_contracts.jobs import commands as cmd
 from outsend_contracts.jobs import events as ev
 from outsend_contracts.jobs.state import JobState, JobStatus
 from outsend_contracts.resultfile import result_object
+from outsend_contracts.scrape import Estimate, EstimateQuery
 from outsend_jobs.queue import JobQueue
 from outsend_jobs.quotas import AccountQuotas
 from outsend_jobs.repository import JobRepository
 from outsend_jobs.settings import JobsSettings
 from outsend_jobs.writer import JobWriter
-from outsend_platform import commands
+from outsend_platform import commands, rpc
 from outsend_platform.eventstore import EventStore
 from outsend_platform.objects import ObjectStorage
 from outsend_platform.tracing import inject_headers
 
 MAX_LIST_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Charge:
+    """What a job costs, decided before it is admitted."""
+
+    ef_cost: float
+    grid_points_count: int
+    notice: str | None = None
 
 
 class JobLifecycle:
@@ -36,8 +49,10 @@ class JobLifecycle:
         settings: JobsSettings,
         js: JetStreamContext,
         quotas: AccountQuotas,
+        nc: Client,
     ) -> None:
         self._js = js
+        self._nc = nc
         self._quotas = quotas
         self._writer = writer
         self._repository = repository
@@ -56,9 +71,10 @@ class JobLifecycle:
 
     # --- commands ------------------------------------------------------------------------------
     async def create(self, command: cmd.CreateJob) -> JobState:
-        spec = registry.REGISTRY.get(command.job_type)
-        if spec is None or spec.lane is None or not registry.launchable(spec):
-            raise errors.DomainError(400, errors.UNKNOWN_MODULE.format(slug=command.job_type))
+        """Prepare a job from its module's spec (its source, its price), then admit it."""
+        spec = _launchable(command.job_type)
+        if command.source_job_id is None and spec.source_choice is not None:
+            command = replace(command, source_job_id=spec.source_choice.source_job(command.params))
         items_count = command.items_count
         prerequisite = spec.source_prerequisite
         if prerequisite is not None and prerequisite.applies(command.params) and command.source_job_id is None:
@@ -66,16 +82,34 @@ class JobLifecycle:
         if command.source_job_id is not None:
             source = await self._check_source(command, spec)
             items_count = items_count or source.results_count
-        ef_cost = command.ef_cost if spec.priced_by_estimate else spec.ef_cost(items_count, command.params)
-        if ef_cost > registry.MAX_EF_PER_JOB:
-            raise errors.DomainError(400, errors.QUOTA_EXCEEDED.format(cost=ef_cost, limit=registry.MAX_EF_PER_JOB))
-        async with self._quotas.room_for(command, ef_cost):
-            state = await self._record(command, spec, items_count, ef_cost)
+        if spec.estimate_subject is None:
+            charge = Charge(ef_cost=spec.ef_cost(items_count, command.params), grid_points_count=items_count)
+        else:
+            charge = await self._estimate(spec.estimate_subject, command.params)
+        return await self._admit(command, spec, items_count, charge)
+
+    async def _estimate(self, subject: str, params: dict[str, Any]) -> Charge:
+        """The module's own price of a run; its first error refuses the job."""
+        query = EstimateQuery(options=params)
+        estimate = await rpc.call(self._nc, subject, query, Estimate, timeout=cmd.ESTIMATE_TIMEOUT)
+        if estimate.errors:
+            raise errors.DomainError(400, estimate.errors[0])
+        return Charge(ef_cost=estimate.ef_cost, grid_points_count=estimate.grid_points, notice=estimate.notice)
+
+    async def _admit(
+        self, command: cmd.CreateJob, spec: registry.ModuleSpec, items_count: int, charge: Charge
+    ) -> JobState:
+        """The EF limits and the account's quotas, checked once, then the job recorded and queued."""
+        if charge.ef_cost > registry.MAX_EF_PER_JOB:
+            limit = registry.MAX_EF_PER_JOB
+            raise errors.DomainError(400, errors.QUOTA_EXCEEDED.format(cost=charge.ef_cost, limit=limit))
+        async with self._quotas.room_for(command, charge.ef_cost):
+            state = await self._record(command, spec, items_count, charge)
         await self._queue.dispatch_ready_jobs()
         return await self._repository.get(state.id) or state
 
     async def _record(
-        self, command: cmd.CreateJob, spec: registry.ModuleSpec, items_count: int, ef_cost: float
+        self, command: cmd.CreateJob, spec: registry.ModuleSpec, items_count: int, charge: Charge
     ) -> JobState:
         assert spec.lane is not None
         event = ev.JobCreated(
@@ -90,9 +124,9 @@ class JobLifecycle:
             source_job_id=command.source_job_id,
             pipeline_id=command.pipeline_id,
             pipeline_node_id=command.pipeline_node_id,
-            ef_cost=ef_cost,
-            grid_points_count=command.grid_points_count or items_count,
-            notice=command.notice,
+            ef_cost=charge.ef_cost,
+            grid_points_count=charge.grid_points_count or items_count,
+            notice=charge.notice,
             retention_seconds=self._settings.retention_seconds,
             trace_context=inject_headers(),
         )
@@ -107,8 +141,6 @@ class JobLifecycle:
             met = prerequisite.met_by(spec.slug, source.job_type, source.params)
             if not (met and source.status is JobStatus.DONE):
                 raise errors.DomainError(400, errors.DEEP_REQUIRES_NORMAL)
-        if command.params.get("resume"):
-            return source
         if source.status is not JobStatus.DONE:
             raise errors.DomainError(400, errors.SOURCE_JOB_NOT_DONE)
         if not registry.REGISTRY[source.job_type].reusable_output or not source.download_available:
@@ -158,19 +190,18 @@ class JobLifecycle:
         if not resumable or source.processed_points >= source.grid_points_count:
             raise errors.DomainError(400, errors.JOB_NOT_RESUMABLE)
         remaining = 1 - source.processed_points / max(source.grid_points_count, 1)
-        return await self.create(
-            cmd.CreateJob(
-                job_id=command.new_job_id,
-                user_id=command.user_id,
-                job_type=source.job_type,
-                params={**source.params, "resume": True},
-                source_job_id=source.id,
-                pipeline_id=source.pipeline_id,
-                pipeline_node_id=source.pipeline_node_id,
-                ef_cost=round(source.ef_cost * remaining, 6),
-                grid_points_count=source.grid_points_count,
-            )
+        create = cmd.CreateJob(
+            job_id=command.new_job_id,
+            user_id=command.user_id,
+            job_type=source.job_type,
+            params={**source.params, "resume": True},
+            source_job_id=source.id,
+            pipeline_id=source.pipeline_id,
+            pipeline_node_id=source.pipeline_node_id,
         )
+        # What is left of the run it continues: no new estimate, the rest of the same price.
+        charge = Charge(ef_cost=round(source.ef_cost * remaining, 6), grid_points_count=source.grid_points_count)
+        return await self._admit(create, _launchable(source.job_type), source.results_count, charge)
 
     async def purge_user(self, command: cmd.PurgeUserJobs) -> dict[str, Any]:
         """Account deletion: cancel what runs, then delete every job of the user."""
@@ -188,6 +219,13 @@ class JobLifecycle:
         if user_id is not None and state.user_id != user_id:
             raise errors.DomainError(403, errors.FORBIDDEN)
         return state
+
+
+def _launchable(job_type: str) -> registry.ModuleSpec:
+    spec = registry.REGISTRY.get(job_type)
+    if spec is None or spec.lane is None or not registry.launchable(spec):
+        raise errors.DomainError(400, errors.UNKNOWN_MODULE.format(slug=job_type))
+    return spec
 
 
 def _force_end(state: JobState) -> ev.JobEvent | None:

@@ -49,7 +49,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     queue = JobQueue(js, runtime.db, repository, writer)
     locks = await db.create_pool(runtime.settings.database_url, SCHEMA, min_size=0, max_size=COMMAND_HANDLERS)
     quotas = AccountQuotas(locks, repository, objects, settings)
-    lifecycle = JobLifecycle(writer, repository, queue, store, objects, settings, js, quotas)
+    lifecycle = JobLifecycle(writer, repository, queue, store, objects, settings, js, quotas, nc)
     sweeper = RetentionSweeper(repository, writer, objects, settings)
 
     commands = CommandRouter(nc, js, "jobs")

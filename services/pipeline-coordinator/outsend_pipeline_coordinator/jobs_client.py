@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from typing import Any
 
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from outsend_contracts import errors, subjects
 from outsend_contracts.clock import new_id
-from outsend_contracts.jobs.commands import CancelJob, CreateJob, GetJob
+from outsend_contracts.jobs.commands import CREATE_TIMEOUT, CancelJob, CreateJob, GetJob
 from outsend_contracts.jobs.state import JobState
-from outsend_contracts.scrape import SCRAPER_ESTIMATE, Estimate, EstimateRequest
 from outsend_platform import commands, rpc
 
 
@@ -40,7 +38,13 @@ class JobsClient:
         # The job id makes creation idempotent; each send gets its own message id so that a
         # re-send (after a crash) reaches the jobs service and gets the existing job back.
         return await commands.send(
-            self._nc, self._js, subjects.CMD_JOBS_CREATE, command, msg_id=new_id("pcmd"), result_type=JobState
+            self._nc,
+            self._js,
+            subjects.CMD_JOBS_CREATE,
+            command,
+            msg_id=new_id("pcmd"),
+            result_type=JobState,
+            timeout=CREATE_TIMEOUT,
         )
 
     async def cancel(self, job_id: str) -> None:
@@ -57,7 +61,3 @@ class JobsClient:
         except errors.DomainError as error:
             if error.status not in (400, 404):
                 raise
-
-    async def estimate_scrape(self, config: dict[str, Any]) -> Estimate:
-        request = EstimateRequest.from_options(config)
-        return await rpc.call(self._nc, SCRAPER_ESTIMATE, request, Estimate, timeout=20)

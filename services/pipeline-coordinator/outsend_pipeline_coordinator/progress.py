@@ -18,14 +18,14 @@ from outsend_pipeline_coordinator.orchestration import node_view
 from outsend_pipeline_coordinator.state import NodeRun, NodeStatus, PipelineState, PipelineStatus
 
 CATEGORY_WEIGHT: Mapping[str, float] = {"source": 10, "enrich": 10, "signals": 10, "outreach": 10, "transform": 1}
-TYPE_WEIGHT: Mapping[str, float] = {"scrap": 30, "import": 2, "reviews": 15}
 RUNNING_CEILING = 0.99
 """A running stage never counts as finished before its job says so."""
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
 def stage_weight(node_type: str) -> float:
-    return TYPE_WEIGHT.get(node_type) or CATEGORY_WEIGHT[category(NODE_MODULES[node_type])]
+    spec = NODE_MODULES[node_type]
+    return spec.pipeline_weight or CATEGORY_WEIGHT[category(spec)]
 
 
 def progress_pct(state: PipelineState, jobs: Mapping[str, JobState]) -> int:

@@ -24,6 +24,7 @@ from outsend_contracts.pipelines.public import (
     PipelineSummary,
 )
 from outsend_contracts.pipelines.schema import NODE_MODULES
+from outsend_contracts.registry import ModuleSpec
 from outsend_contracts.resultfile import decode_csv, result_object
 from outsend_pipeline_coordinator import progress
 from outsend_pipeline_coordinator.coordinator import owned
@@ -80,10 +81,14 @@ class PipelineQueries:
         for state in await self._repository.list_for_user(user_id, limit=None):
             detail = await self.get(GetPipeline(pipeline_id=state.id, user_id=user_id))
             for node in detail.definition.nodes:
-                if node.id in state.inputs and (
-                    pasted := await self._objects.get(subjects.OBJ_INPUTS, state.inputs[node.id])
+                choice = NODE_MODULES[node.type].source_choice
+                option = choice.inline_option(node.config) if choice else None
+                if (
+                    option
+                    and node.id in state.inputs
+                    and (pasted := await self._objects.get(subjects.OBJ_INPUTS, state.inputs[node.id]))
                 ):
-                    node.config["text"] = pasted.decode("utf-8")
+                    node.config[option] = pasted.decode("utf-8")
             exported.append(detail)
         return exported
 
@@ -131,14 +136,15 @@ class PipelineQueries:
         state = await self._node_owner(query.pipeline_id, query.node_id, query.user_id)
         node = state.definition.node(query.node_id)
         assert node is not None
-        if node.type != "filter":
+        spec = NODE_MODULES[node.type]
+        if spec.preview_subject is None:
             raise errors.DomainError(400, errors.PIPELINE_NOT_A_FILTER.format(node=node.id))
-        config = _filter_config(node.id, query.config) if query.config else node.config
+        config = _preview_config(spec, node.id, query.config) if query.config else node.config
         predecessor = await self._predecessor(state, node.id)
         if predecessor.job_id is None:
             return FilterPreview(reason=predecessor.reason)
         request = FilterPreviewRequest(job_id=predecessor.job_id, config=config)
-        preview = await rpc.call(self._nc, subjects.ENRICHERS_FILTER_PREVIEW, request, FilterPreview, timeout=30)
+        preview = await rpc.call(self._nc, spec.preview_subject, request, FilterPreview, timeout=30)
         preview.predecessor_job_id = predecessor.job_id
         return preview
 
@@ -164,10 +170,10 @@ class PipelineQueries:
         return Predecessor(job_id=job.id)
 
 
-def _filter_config(node_id: str, raw: dict[str, Any]) -> dict[str, Any]:
-    """Rules sent for a preview, read as a ``filter`` node's config is."""
+def _preview_config(spec: ModuleSpec, node_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """Options sent for a preview, read as the node's config is."""
     try:
-        return read_options(NODE_MODULES["filter"], raw)
+        return read_options(spec, raw)
     except ConfigFieldError as error:
         raise errors.DomainError(
             400, errors.PIPELINE_BAD_FIELD.format(node=node_id, field=error.field, reason=error.reason)

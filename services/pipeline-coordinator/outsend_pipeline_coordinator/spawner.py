@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from msgspec.structs import replace
 
 from outsend_contracts import errors, subjects
@@ -39,32 +37,19 @@ class Spawner:
             pipeline_id=state.id,
             pipeline_node_id=node_id,
         )
-        if node.type == "import":
-            command = await self._import(state, node_id, command)
-        elif node.type == "scrap":
-            command = await self._scrap(command)
+        choice = spec.source_choice
+        if choice is not None and choice.inline_option(command.params):
+            command = await self._with_inline_input(state, node_id, command, choice.inline_suffix)
         await self._jobs.create(command)
 
-    async def _import(self, state: PipelineState, node_id: str, command: CreateJob) -> CreateJob:
-        params: dict[str, Any] = dict(command.params)
-        source = params.get("source", "paste")
-        if source == "from_job":
-            return replace(command, source_job_id=str(params["from_job_id"]))
-        if source != "paste":
-            return command
+    async def _with_inline_input(
+        self, state: PipelineState, node_id: str, command: CreateJob, suffix: str
+    ) -> CreateJob:
+        """The text pasted into the node, set aside when the pipeline was created, as the job's input."""
         # Each attempt gets its own copy: the jobs service removes a job's input with the job.
         pasted = await self._objects.get(subjects.OBJ_INPUTS, state.inputs.get(node_id, ""))
         if pasted is None:
             raise errors.DomainError(400, errors.RESULT_GONE)
-        input_object = f"{command.job_id}.csv"
+        input_object = f"{command.job_id}{suffix}"
         await self._objects.put(subjects.OBJ_INPUTS, input_object, pasted)
-        params.pop("text", None)
-        return replace(command, params=params, input_object=input_object)
-
-    async def _scrap(self, command: CreateJob) -> CreateJob:
-        estimate = await self._jobs.estimate_scrape(command.params)
-        if estimate.errors:
-            raise errors.DomainError(400, estimate.errors[0])
-        return replace(
-            command, ef_cost=estimate.ef_cost, grid_points_count=estimate.grid_points, notice=estimate.notice
-        )
+        return replace(command, input_object=input_object)

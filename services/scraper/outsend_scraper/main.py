@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
-from outsend_contracts.scrape import SCRAPER_ESTIMATE, Estimate, EstimateRequest
+from outsend_contracts.scrape import SCRAPER_ESTIMATE, Estimate, EstimateQuery, EstimateRequest
 from outsend_platform.service import Runtime, run_service
 from outsend_runner.worker import serve_modules
 from outsend_scraper.estimate import estimate
@@ -22,10 +22,11 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     zones = await asyncio.to_thread(ZoneResolver)
     browser = MapsBrowser(settings, ProxyPool.from_env())
 
-    async def handle_estimate(request: EstimateRequest) -> Estimate:
+    async def handle_estimate(query: EstimateQuery) -> Estimate:
+        request = EstimateRequest.from_options(query.options)
         return await asyncio.to_thread(estimate, zones, request, settings.seconds_per_tile)
 
-    await runtime.rpc.route(SCRAPER_ESTIMATE, EstimateRequest, handle_estimate)
+    await runtime.rpc.route(SCRAPER_ESTIMATE, EstimateQuery, handle_estimate)
 
     async def close_browser() -> None:
         await runtime.stop.wait()

@@ -8,13 +8,23 @@ import msgspec
 
 from outsend_contracts import SCHEMA_VERSION
 
+ESTIMATE_TIMEOUT = 20.0
+"""Seconds a module's estimator has to price a run (a whole country's grid takes that long on a
+busy machine)."""
+CREATE_TIMEOUT = ESTIMATE_TIMEOUT + 15.0
+"""Seconds a sender waits for the answer to a ``CreateJob``: the estimate, then the creation."""
+
 
 class Command(msgspec.Struct, kw_only=True, frozen=True):
     schema_version: int = SCHEMA_VERSION
 
 
 class CreateJob(Command, frozen=True):
-    """Create a job; ``job_id`` is chosen by the sender so a retried command is a no-op."""
+    """Create a job; ``job_id`` is chosen by the sender so a retried command is a no-op.
+
+    A plain request: the jobs service prepares the job from its module's spec (the source job an
+    option names, the price an estimator gives). The sender only stores the input it was handed
+    (``input_object``) and says how many usable rows it holds (``items_count``)."""
 
     job_id: str
     user_id: int
@@ -25,9 +35,6 @@ class CreateJob(Command, frozen=True):
     source_job_id: str | None = None
     pipeline_id: str | None = None
     pipeline_node_id: str | None = None
-    ef_cost: float = 0.0
-    grid_points_count: int = 0
-    notice: str | None = None
 
 
 class CancelJob(Command, frozen=True):

@@ -15,6 +15,7 @@ import msgspec
 
 from outsend_contracts.clock import iso
 from outsend_contracts.jobs import events as ev
+from outsend_contracts.registry import REGISTRY
 
 JOB_TIMEOUT = timedelta(hours=6)
 
@@ -152,6 +153,11 @@ class JobState(msgspec.Struct, kw_only=True):
     def download_available(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED) and bool(self.output_filename)
 
+    @property
+    def _shows_email_mode(self) -> bool:
+        spec = REGISTRY.get(self.job_type)
+        return spec is not None and spec.public_email_mode
+
     def public(self) -> JobPublic:
         return JobPublic(
             id=self.id,
@@ -175,7 +181,7 @@ class JobState(msgspec.Struct, kw_only=True):
             source_job_id=self.source_job_id,
             pipeline_id=self.pipeline_id,
             pipeline_node_id=self.pipeline_node_id,
-            email_mode=self.params.get("mode") if self.job_type == "emails" else None,
+            email_mode=self.params.get("mode") if self._shows_email_mode else None,
             breakdown=self.stats.get("breakdown") or {},
             dead_queries=self.stats.get("dead_queries") or [],
             flagged_tiles_count=int(self.stats.get("flagged_tiles_count") or 0),

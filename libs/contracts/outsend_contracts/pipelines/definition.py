@@ -21,6 +21,7 @@ from outsend_contracts import SCHEMA_VERSION, errors
 from outsend_contracts.config_schema import ConfigFieldError
 from outsend_contracts.module_options import read_options
 from outsend_contracts.pipelines.schema import MAX_NODES, NODE_MODULES, ROOT_TYPES, accepts, is_root
+from outsend_contracts.registry import SourceChoice
 
 DEFAULT_NAME = "Pipeline"
 MAX_NAME_LENGTH = 120
@@ -28,8 +29,6 @@ MAX_ID_LENGTH = 64
 LAYOUT_ORIGIN = 100
 LAYOUT_COLUMN = 220
 LAYOUT_ROW = 140
-IMPORT_SOURCE_FIELDS = {"paste": "text", "url": "url", "from_job": "from_job_id"}
-"""``import``: the field each ``source`` requires (the other channels' fields are dropped)."""
 
 
 class PipelineNode(msgspec.Struct, kw_only=True):
@@ -283,22 +282,22 @@ def _checked_config(node_id: str, kind: str, raw: dict[str, Any]) -> dict[str, A
         raise PipelineDefinitionError(
             errors.PIPELINE_BAD_FIELD.format(node=node_id, field=error.field, reason=error.reason)
         ) from error
-    if kind == "import":
-        return _import_config(node_id, config)
-    return config
+    choice = NODE_MODULES[kind].source_choice
+    return config if choice is None else _source_config(node_id, choice, config)
 
 
-def _import_config(node_id: str, config: dict[str, Any]) -> dict[str, Any]:
-    source = config.get("source", "paste")
-    required = IMPORT_SOURCE_FIELDS[source]
-    value = config.get(required)
+def _source_config(node_id: str, choice: SourceChoice, config: dict[str, Any]) -> dict[str, Any]:
+    """The chosen source and the one option it needs (the other sources' options are dropped)."""
+    source = choice.chosen(config)
+    value = config.get(source.option)
     if not isinstance(value, str) or not value.strip():
-        raise PipelineDefinitionError(errors.PIPELINE_MISSING_FIELD.format(node=node_id, field=required))
-    if source == "url" and not value.strip().lower().startswith(("http://", "https://")):
+        raise PipelineDefinitionError(errors.PIPELINE_MISSING_FIELD.format(node=node_id, field=source.option))
+    if source.url and not value.strip().lower().startswith(("http://", "https://")):
         raise PipelineDefinitionError(
-            errors.PIPELINE_BAD_FIELD.format(node=node_id, field="url", reason="URL http(s) attendue")
+            errors.PIPELINE_BAD_FIELD.format(node=node_id, field=source.option, reason="URL http(s) attendue")
         )
-    return {"source": source, required: value.strip() if source != "paste" else value}
+    chosen = config.get(choice.option, choice.default)
+    return {choice.option: chosen, source.option: value if source.inline else value.strip()}
 
 
 # --- layout --------------------------------------------------------------------------------------

@@ -5,10 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from outsend_contracts import errors
+from outsend_contracts import errors, subjects
 from outsend_contracts.config_schema import ConfigSchema, FieldSpec
-from outsend_contracts.registry.spec import Category, Group, Lane, ModuleSpec, SourcePrerequisite, Stage
-from outsend_contracts.scrape import MODE_ALIAS
+from outsend_contracts.filter_rules import filter_options
+from outsend_contracts.registry.spec import (
+    Category,
+    Group,
+    InputSource,
+    Lane,
+    ModuleSpec,
+    SourceChoice,
+    SourcePrerequisite,
+    Stage,
+)
+from outsend_contracts.scrape import MODE_ALIAS, SCRAPER_ESTIMATE, read_scrap_options
 
 # --- shared building blocks ------------------------------------------------------------------
 
@@ -44,6 +54,8 @@ def _enricher(
     feature_page: str | None = None,
     source_prerequisite: SourcePrerequisite | None = None,
     option_errors: Mapping[str, str] | None = None,
+    pipeline_weight: float | None = None,
+    public_email_mode: bool = False,
 ) -> ModuleSpec:
     return ModuleSpec(
         slug=slug,
@@ -68,6 +80,8 @@ def _enricher(
         feature_page=feature_page,
         source_prerequisite=source_prerequisite,
         option_errors=option_errors or {},
+        pipeline_weight=pipeline_weight,
+        public_email_mode=public_email_mode,
     )
 
 
@@ -97,10 +111,12 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         pipelinable=True,
         pipeline_type="scrap",
         pipeline_output="pois",
-        priced_by_estimate=True,
+        estimate_subject=SCRAPER_ESTIMATE,
         resumable=True,
         needs_verified_email=True,
         option_aliases=(MODE_ALIAS,),
+        options_reader=read_scrap_options,
+        pipeline_weight=30,
         refused_fields={"type": errors.JOB_TYPE_FIELD_UNSUPPORTED},
         config_schema={
             "queries": FieldSpec(type="string[]", label="Recherches", required=True, max_items=20, max_length=200),
@@ -131,7 +147,17 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         pipelinable=True,
         pipeline_type="import",
         pipeline_output="pois",
+        pipeline_weight=2,
         reads_input=False,
+        source_choice=SourceChoice(
+            option="source",
+            default="paste",
+            sources={
+                "paste": InputSource("text", inline=True),
+                "url": InputSource("url", url=True),
+                "from_job": InputSource("from_job_id", names_job=True),
+            },
+        ),
         config_schema={
             "source": FieldSpec(type="enum", label="Source", enum=("paste", "url", "from_job"), default="paste"),
             "text": FieldSpec(type="string", label="CSV collé", max_length=10_000_000),
@@ -150,6 +176,7 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         needs=("lien_google_maps",),
         produces=("reviewer_name", "rating", "date", "review_text", "owner_replied"),
         pipeline_output="reviews",
+        pipeline_weight=15,
         config={"max_reviews": FieldSpec(type="int", label="Avis par lieu", default=10, minimum=1, maximum=200)},
     ),
     _enricher(
@@ -166,6 +193,7 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         feature_page="email-finder-pro-rgpd-france",
         source_prerequisite=SourcePrerequisite(mode="deep", source_mode="normal"),
         option_errors={"mode": errors.EMAIL_MODE_INVALID},
+        public_email_mode=True,
     ),
     _enricher(
         "verify_emails",
@@ -426,6 +454,8 @@ _ACTIVE: tuple[ModuleSpec, ...] = (
         pipeline_type="filter",
         pipeline_input="any_pois",
         pipeline_output="passthrough",
+        options_reader=filter_options,
+        preview_subject=subjects.ENRICHERS_FILTER_PREVIEW,
         config_schema={
             "require_phone": FieldSpec(type="bool", label="Téléphone obligatoire", default=False),
             "require_site": FieldSpec(type="bool", label="Site web obligatoire", default=False),
@@ -525,6 +555,10 @@ _COMING_SOON = tuple(_stub(slug, fr, en, Stage.COMING_SOON, None) for slug, (fr,
 REGISTRY: Mapping[str, ModuleSpec] = MappingProxyType(
     {spec.slug: spec for spec in (*_ACTIVE, *_ON_DEMAND, *_META, *_COMING_SOON)}
 )
+
+SOURCE_ACQUISITION = "scrap"
+"""The canonical source acquisition module: the one ``POST /api/jobs`` creates and
+``POST /api/estimate`` prices (Jobs API page); every other module has only its typed endpoint."""
 
 LEGACY_FEATURE_IDS = ("company", "monitoring", "pagespeed")
 """Feature ids kept so that historic interest votes stay valid."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 import msgspec
 
@@ -64,6 +65,49 @@ class SourcePrerequisite(msgspec.Struct, frozen=True, kw_only=True):
         return source_type == slug and source_params.get("mode") == self.source_mode
 
 
+class InputSource(msgspec.Struct, frozen=True):
+    """One value of a :class:`SourceChoice`: the option it requires, and what that option is."""
+
+    option: str
+    inline: bool = False
+    """The option carries the input itself (pasted text): it becomes the job's input object and
+    leaves the job's options, so that commands and events stay free of the rows people paste."""
+    names_job: bool = False
+    """The option names a finished job of the same user, whose result is the input."""
+    url: bool = False
+    """The option is an http(s) address the worker downloads."""
+
+
+class SourceChoice(msgspec.Struct, frozen=True, kw_only=True):
+    """A module that builds its own table from one of several sources, chosen by one option
+    (an import reads pasted text, a public sheet's URL or another job's result)."""
+
+    option: str
+    default: str
+    sources: Mapping[str, InputSource]
+    inline_suffix: str = ".csv"
+    """How the name of the input object made from inline text ends."""
+
+    def chosen(self, options: Mapping[str, object]) -> InputSource:
+        value = options.get(self.option) or self.default
+        return self.sources[value if isinstance(value, str) else self.default]
+
+    def inline_option(self, options: Mapping[str, object]) -> str | None:
+        """The option whose value is the input itself, if the chosen source is inline."""
+        source = self.chosen(options)
+        return source.option if source.inline else None
+
+    def source_job(self, options: Mapping[str, object]) -> str | None:
+        """The job whose result is the input, if the chosen source names one."""
+        source = self.chosen(options)
+        value = options.get(source.option)
+        return str(value) if source.names_job and value else None
+
+
+OptionsReader = Callable[[ConfigSchema, Mapping[str, Any]], dict[str, Any]]
+"""Checks and coerces a module's options against its schema; raises ``ConfigFieldError``."""
+
+
 class ModuleSpec(msgspec.Struct, frozen=True, kw_only=True):
     slug: str
     stage: Stage
@@ -94,9 +138,11 @@ class ModuleSpec(msgspec.Struct, frozen=True, kw_only=True):
     deprecated_at: str | None = None
     reads_input: bool = True
     """Whether a run reads an input table (an import builds its own from the source it names)."""
-    priced_by_estimate: bool = False
-    """The EF charge (and point count) comes from the module's own estimate, sent with the
-    create command, rather than from :meth:`ef_cost` per item."""
+    estimate_subject: str | None = None
+    """The RPC that prices a run of the module from its options (an :class:`~outsend_contracts.
+    scrape.EstimateQuery` answered by an :class:`~outsend_contracts.scrape.Estimate`). When set,
+    the jobs service charges the estimate's EF and point count rather than :meth:`ef_cost` per
+    item, and refuses the job with the estimate's first error."""
     resumable: bool = False
     """A cancelled or failed run can be resumed where it stopped."""
     needs_verified_email: bool = False
@@ -108,6 +154,18 @@ class ModuleSpec(msgspec.Struct, frozen=True, kw_only=True):
     """Request fields refused with their own French message rather than as unknown."""
     option_errors: Mapping[str, str] = msgspec.field(default_factory=dict)
     """The 400 message of an invalid option, formatted with the value given under its name."""
+    options_reader: OptionsReader | None = None
+    """How the options are read when the schema alone does not say it (aliases, rule grammars);
+    ``None``: :func:`~outsend_contracts.config_schema.coerce_config` on the schema."""
+    source_choice: SourceChoice | None = None
+    """Where a module that reads no input table takes its rows from."""
+    preview_subject: str | None = None
+    """The RPC that shows, in a pipeline, what the node would keep of its predecessor's rows."""
+    pipeline_weight: float | None = None
+    """How long a pipeline stage of this module takes, relative to others (its category's weight
+    when ``None``): the pipeline's progress weighs stages by it."""
+    public_email_mode: bool = False
+    """A job's public state shows its ``mode`` option as ``email_mode``."""
 
     @property
     def endpoint_slug(self) -> str:

@@ -18,7 +18,7 @@ from outsend_contracts.registry import ModuleSpec
 from outsend_contracts.scrape import Estimate
 from outsend_gateway import exports
 from outsend_gateway.feedback_threads import request_on_demand
-from outsend_gateway.job_requests import check_fields, create_job, ensure_launchable, estimate_scrape, module_options
+from outsend_gateway.job_requests import check_fields, create_job, ensure_launchable, estimate_run, module_options
 from outsend_gateway.security import ActiveUser, GatewayDep, User, VerifiedUser
 
 router = APIRouter(tags=["jobs"])
@@ -93,30 +93,27 @@ def _typed_endpoint(spec: ModuleSpec) -> Any:
         return msgspec.to_builtins(await create_job(gateway, user, launchable, raw))  # type: ignore[no-any-return]
 
     create.__annotations__["body"] = model  # the module's own body model, for validation and OpenAPI
+    # The proxy lane is the costly one: launching such a module needs a verified address.
+    create.__annotations__["user"] = VerifiedUser if spec.needs_verified_email else ActiveUser
     create.__name__ = f"create_{spec.slug}_job"
     create.__doc__ = f"Crée un job « {spec.label_fr} » ({spec.slug})."
     return create
 
 
-ScrapBody = body_model(registry.REGISTRY["scrap"])
+_SOURCE = registry.REGISTRY[registry.SOURCE_ACQUISITION]
+SourceBody = body_model(_SOURCE)
+
+router.post("/api/jobs", summary=f"Create a {_SOURCE.slug} job")(_typed_endpoint(_SOURCE))
 
 
-@router.post("/api/jobs", summary="Create a scrap job")
-async def create_scrap_job(body: ScrapBody, user: VerifiedUser, gateway: GatewayDep) -> dict[str, Any]:  # type: ignore[valid-type]
-    spec = await ensure_launchable(gateway, registry.REGISTRY["scrap"], "scrap")
+@router.post("/api/estimate", summary=f"Estimate the EF cost of a {_SOURCE.slug} job")
+async def estimate(body: SourceBody, user: User, gateway: GatewayDep) -> dict[str, Any]:  # type: ignore[valid-type]
     raw = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-    return msgspec.to_builtins(await create_job(gateway, user, spec, raw))  # type: ignore[no-any-return]
-
-
-@router.post("/api/estimate", summary="Estimate the EF cost of a scrap job")
-async def estimate(body: ScrapBody, user: User, gateway: GatewayDep) -> dict[str, Any]:  # type: ignore[valid-type]
-    raw = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-    spec = registry.REGISTRY["scrap"]
-    check_fields(spec, raw)
+    check_fields(_SOURCE, raw)
     if missing := _missing_terms(raw):
         return msgspec.to_builtins(_not_estimable(raw, missing))  # type: ignore[no-any-return]
-    await ensure_launchable(gateway, spec, "scrap")
-    result = await estimate_scrape(gateway, module_options(spec, raw))
+    await ensure_launchable(gateway, _SOURCE, _SOURCE.slug)
+    result = await estimate_run(gateway, _SOURCE, module_options(_SOURCE, raw))
     return msgspec.to_builtins(result)  # type: ignore[no-any-return]
 
 
@@ -143,15 +140,10 @@ def _not_estimable(raw: dict[str, Any], missing: list[str]) -> Estimate:
 
 
 for _spec in sorted(registry.REGISTRY.values(), key=lambda spec: spec.slug):
-    if _spec.api_endpoint and _spec.slug != "scrap":
+    if _spec.api_endpoint:
         router.post(_spec.api_endpoint, summary=f"Create a {_spec.slug} job", name=f"create_{_spec.slug}")(
             _typed_endpoint(_spec)
         )
-
-
-@router.post("/api/jobs/scrap", summary="Create a scrap job (typed form)")
-async def create_scrap_job_typed(body: ScrapBody, user: VerifiedUser, gateway: GatewayDep) -> dict[str, Any]:  # type: ignore[valid-type]
-    return await create_scrap_job(body, user, gateway)
 
 
 @router.post("/api/jobs/{job_type}", summary="On-demand, unknown or non-launchable module")

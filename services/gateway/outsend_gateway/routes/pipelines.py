@@ -109,11 +109,13 @@ async def _set_aside_pasted_csv(
     inputs: dict[str, str] = {}
     nodes = []
     for index, node in enumerate(definition.nodes):
-        if node.type == "import" and node.config.get("source") == "paste":
-            name = f"pipeline_{pipeline_id}_{index}.csv"
-            await gateway.objects.put(subjects.OBJ_INPUTS, name, str(node.config["text"]).encode("utf-8"))
+        choice = NODE_MODULES[node.type].source_choice
+        option = choice.inline_option(node.config) if choice else None
+        if choice and option:
+            name = f"pipeline_{pipeline_id}_{index}{choice.inline_suffix}"
+            await gateway.objects.put(subjects.OBJ_INPUTS, name, str(node.config[option]).encode("utf-8"))
             inputs[node.id] = name
-            config = {key: value for key, value in node.config.items() if key != "text"}
+            config = {key: value for key, value in node.config.items() if key != option}
             node = msgspec.structs.replace(node, config=config)
         nodes.append(node)
     return PipelineDefinition(nodes=nodes, edges=definition.edges), inputs
