@@ -11,13 +11,12 @@ from nats.js import JetStreamContext
 
 from outsend_contracts import errors, subjects
 from outsend_contracts.clock import new_id
-from outsend_contracts.jobs.commands import CreateJob, GetJob
+from outsend_contracts.jobs.commands import CREATE_TIMEOUT, CreateJob, GetJob
 from outsend_contracts.jobs.state import JobState
 from outsend_contracts.pipelines.commands import CreatePipeline, GetPipeline
 from outsend_contracts.pipelines.definition import PipelineDefinition
 from outsend_contracts.pipelines.public import PipelineDetail, PipelineStarted
 from outsend_contracts.resultfile import decode_csv, result_object
-from outsend_contracts.scrape import SCRAPER_ESTIMATE, Estimate, EstimateRequest
 from outsend_contracts.veille.state import VeilleState
 from outsend_platform import commands, rpc
 from outsend_platform.objects import ObjectStorage
@@ -84,23 +83,19 @@ class PlatformClient:
                 result_type=PipelineStarted,
             )
             return
-        params = dict(template.params)
-        estimate = await rpc.call(
-            self._nc, SCRAPER_ESTIMATE, EstimateRequest.from_options(params), Estimate, timeout=20
-        )
-        if estimate.errors:
-            raise errors.DomainError(400, estimate.errors[0])
+        # A plain create: the jobs service prepares the job from its module's spec (estimate,
+        # charge, quotas), as for any other sender.
         job = CreateJob(
-            job_id=run_job_id,
-            user_id=state.user_id,
-            job_type=template.job_type or "scrap",
-            params=params,
-            ef_cost=estimate.ef_cost,
-            grid_points_count=estimate.grid_points,
-            notice=estimate.notice,
+            job_id=run_job_id, user_id=state.user_id, job_type=template.job_type or "", params=dict(template.params)
         )
         await commands.send(
-            self._nc, self._js, subjects.CMD_JOBS_CREATE, job, msg_id=new_id("vcmd"), result_type=JobState
+            self._nc,
+            self._js,
+            subjects.CMD_JOBS_CREATE,
+            job,
+            msg_id=new_id("vcmd"),
+            result_type=JobState,
+            timeout=CREATE_TIMEOUT,
         )
 
     async def run_exists(self, run_job_id: str, *, pipeline: bool, user_id: int) -> bool:

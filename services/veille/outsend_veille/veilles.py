@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from outsend_contracts import errors
+from outsend_contracts import errors, registry
 from outsend_contracts.clock import parse_iso
 from outsend_contracts.jobs import events as job_events
 from outsend_contracts.jobs.state import JobStatus
@@ -75,7 +75,7 @@ class Veilles:
             job = await self._platform.job(command.source_job_id, command.user_id)
             if job is None:
                 raise errors.DomainError(400, errors.VEILLE_SOURCE_NOT_FOUND.format(source=command.source_job_id))
-            if job.job_type != "scrap":
+            if job.job_type != registry.SOURCE_ACQUISITION:  # a veille re-acquires a market
                 raise errors.DomainError(400, errors.VEILLE_SOURCE_NOT_SCRAP.format(job_type=job.job_type))
             if job.status is not JobStatus.DONE:
                 raise errors.DomainError(400, errors.SOURCE_JOB_NOT_DONE)
