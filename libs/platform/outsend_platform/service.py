@@ -69,7 +69,8 @@ def run_service(
     """Serve until a signal; with ``projections``, ``rebuild-projections`` or ``replay-parked`` as the
     only argument runs that maintenance command instead (:mod:`outsend_platform.projection.owner`)."""
     configure_logging(name)
-    if projections and schema is not None and len(sys.argv) == 2 and sys.argv[1] in owner.COMMANDS:
+    if projections and len(sys.argv) == 2 and sys.argv[1] in owner.COMMANDS:
+        assert schema is not None, f"{name} declares projections without a schema"
         asyncio.run(owner.run_command(sys.argv[1], name, schema, migrations, projections))
         return
     configure_tracing(name)
