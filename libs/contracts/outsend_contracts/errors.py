@@ -252,3 +252,23 @@ VALIDATION_MESSAGES: Final[dict[str, str]] = {
     "json_invalid": MALFORMED_JSON,
 }
 """French ``message`` of each field error, by pydantic error type; ``{…}`` are the error's context."""
+
+# --- veille ------------------------------------------------------------------------------------
+VEILLE_NOT_FOUND: Final = "Veille introuvable"
+VEILLE_RUN_NOT_FOUND: Final = "Run de veille introuvable"
+VEILLE_ONE_SOURCE: Final = "Indique exactement une source : source_job_id ou source_pipeline_id"
+VEILLE_SOURCE_NOT_FOUND: Final = "Source introuvable : {source}"
+VEILLE_SOURCE_NOT_SCRAP: Final = (
+    "Une veille se crée depuis un job scrap (ou un pipeline) terminé, pas un job {job_type}"
+)
+VEILLE_SOURCE_PIPELINE_NOT_DONE: Final = "Le pipeline source n'est pas terminé"
+VEILLE_BAD_NAME: Final = "Le nom doit faire entre {min} et {max} caractères"
+VEILLE_BAD_SOURCE_ID: Final = "{field} doit faire entre {min} et {max} caractères"
+VEILLE_BAD_FREQUENCY: Final = "frequency_days doit être un entier entre {min} et {max}"
+VEILLE_BAD_STATUS: Final = "status doit valoir active, paused ou deleted"
+VEILLE_ALREADY_RUNNING: Final = "Un run de cette veille est déjà en cours"
+VEILLE_DELETED: Final = "Veille supprimée"
+VEILLE_PIPELINE_PASTED: Final = (
+    "Une veille rejoue un pipeline qui part d'un scrap ou d'un import par URL, pas d'un CSV collé"
+)
+VEILLE_RUN_CANCELLED: Final = "Run de veille annulé"

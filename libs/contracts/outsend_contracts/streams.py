@@ -118,3 +118,13 @@ def account_erasure_consumer(service: str) -> ConsumerSpec:
         filter_subjects=(subjects.ACCOUNT_DELETED_ALL,),
         ack_wait_seconds=120.0,
     )
+
+
+def pipeline_outcomes_consumer(service: str, *, ack_wait_seconds: float) -> ConsumerSpec:
+    """Every pipeline's end (``evt.pipeline.*.completed|failed|cancelled``), for a service that reacts to them."""
+    return ConsumerSpec(
+        stream=EVENTS.name,
+        durable=f"{service}-pipeline-outcomes",
+        filter_subjects=tuple(subjects.pipeline_event("*", event) for event in subjects.PIPELINE_TERMINAL_EVENTS),
+        ack_wait_seconds=ack_wait_seconds,
+    )

@@ -34,6 +34,9 @@ CMD_JOBS_ALL: Final = "cmd.jobs.>"
 CMD_PIPELINES_CREATE: Final = f"cmd.{PIPELINE_COORDINATOR}.create"
 CMD_PIPELINES_RESUME: Final = f"cmd.{PIPELINE_COORDINATOR}.resume"
 CMD_PIPELINES_CANCEL: Final = f"cmd.{PIPELINE_COORDINATOR}.cancel"
+CMD_VEILLE_CREATE: Final = "cmd.veille.create"
+CMD_VEILLE_UPDATE: Final = "cmd.veille.update"
+CMD_VEILLE_RUN: Final = "cmd.veille.run"
 
 
 def cmd_all(service: str) -> str:
@@ -73,8 +76,9 @@ ACCOUNT_DELETED_ALL: Final = "evt.account.*.deleted"
 """Every account deletion: each service that keeps data of users erases it on these events."""
 
 
-def account_event(user_id: int, event: str) -> str:
-    """``evt.account.<user_id>.<event>``: facts about an account, carrying its id only."""
+def account_event(user_id: int | str, event: str) -> str:
+    """``evt.account.<user_id>.<event>``: facts about an account, carrying its id only (a ``str``
+    id is a pattern such as ``{user_id}``, as the event catalog writes it)."""
     return f"evt.account.{user_id}.{event}"
 
 
@@ -84,6 +88,7 @@ def job_terminal_events(event: str) -> str:
 
 
 EVT_PIPELINE_ALL: Final = "evt.pipeline.>"
+PIPELINE_TERMINAL_EVENTS: Final = ("completed", "failed", "cancelled")
 
 
 def pipeline_event(pipeline_id: str, event: str) -> str:
@@ -97,6 +102,23 @@ def pipeline_events(pipeline_id: str) -> str:
 
 def pipeline_id_from_subject(subject: str) -> str:
     return subject.split(".")[2]
+
+
+EVT_VEILLE_ALL: Final = "evt.veille.>"
+
+
+def veille_event(veille_id: int | str, event: str) -> str:
+    """``evt.veille.<veille_id>.<event>``: the life and runs of one veille (a ``str`` id is a pattern)."""
+    return f"evt.veille.{veille_id}.{event}"
+
+
+def veille_events(veille_id: int) -> str:
+    """Every event of one veille (the aggregate's subject filter)."""
+    return f"evt.veille.{veille_id}.>"
+
+
+def veille_id_from_subject(subject: str) -> int:
+    return int(subject.split(".")[2])
 
 
 # --- work ---------------------------------------------------------------------------------
@@ -125,6 +147,11 @@ PIPELINES_GET: Final = f"svc.{PIPELINE_COORDINATOR}.get"
 PIPELINES_LIST: Final = f"svc.{PIPELINE_COORDINATOR}.list"
 PIPELINES_INPUT_COLUMNS: Final = f"svc.{PIPELINE_COORDINATOR}.input_columns"
 PIPELINES_FILTER_PREVIEW: Final = f"svc.{PIPELINE_COORDINATOR}.filter_preview"
+VEILLE_GET: Final = "svc.veille.get"
+VEILLE_LIST: Final = "svc.veille.list"
+VEILLE_RUNS: Final = "svc.veille.runs"
+VEILLE_RUN: Final = "svc.veille.run"
+VEILLE_SIGNALS: Final = "svc.veille.signals"
 ENRICHERS_FILTER_PREVIEW: Final = "svc.enrichers.filter_preview"
 
 AUTH_SIGNUP: Final = "svc.auth.signup"

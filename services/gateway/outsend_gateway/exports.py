@@ -6,6 +6,7 @@ its headers and its cells.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 
@@ -13,6 +14,13 @@ import msgspec
 from openpyxl import Workbook
 
 from outsend_contracts.resultfile import encode_csv
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+"""The download formats and their media types (job results, veille signals)."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 _PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s().,]*\d[\d\s().,]*$")
@@ -58,3 +66,12 @@ def write_xlsx(columns: list[str], rows: list[dict[str, str]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+async def render(format: str, columns: list[str], rows: list[dict[str, str]]) -> bytes:
+    """One of :data:`MEDIA_TYPES`, sanitised."""
+    if format == "json":
+        return write_json(columns, rows)
+    if format == "xlsx":  # openpyxl is pure Python: seconds for a large result, off the event loop
+        return await asyncio.to_thread(write_xlsx, columns, rows)
+    return write_csv(columns, rows)

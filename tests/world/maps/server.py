@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from tests.world.maps import pages, payloads
+from tests.world.maps import evolution, pages, payloads
 from tests.world.maps.places import Place, PlaceWorld, category_for
 from tests.world.maps.search import PAGE_SIZE, Viewport, search
 
@@ -42,13 +42,17 @@ _PB_FIELD = re.compile(r"!(\d+)([a-z])([^!]*)")
 class MapsSimulator:
     """The state shared by every request: the world, a cache of answers, request counters."""
 
-    def __init__(self, seed: int = 7, latency: float = 0.0) -> None:
+    def __init__(self, seed: int = 7, latency: float = 0.0, timeline: bool = False) -> None:
         self.world = PlaceWorld(seed)
+        self.timeline = timeline
         self.latency = latency
         self.requests: Counter[str] = Counter()
         self.proxied: Counter[str] = Counter()
         """Requests that came through an HTTP proxy (they carry a ``Via`` header), by kind."""
-        self._answers: OrderedDict[tuple[str, float, float, float], list[Place]] = OrderedDict()
+        self.week = 0
+        """With ``timeline``, the world's week (``evolution``): a test moves it to make places open,
+        close and change. Without, the world is the generated one, whatever the week."""
+        self._answers: OrderedDict[tuple[str, float, float, float, int], list[Place]] = OrderedDict()
         self._lock = threading.Lock()
 
     def count(self, kind: str, *, proxied: bool) -> None:
@@ -58,12 +62,14 @@ class MapsSimulator:
                 self.proxied[kind] += 1
 
     def answer(self, query: str, lat: float, lon: float, zoom: float) -> list[Place]:
-        key = (query.strip().lower(), round(lat, 6), round(lon, 6), zoom)
+        key = (query.strip().lower(), round(lat, 6), round(lon, 6), zoom, self.week if self.timeline else -1)
         with self._lock:
             if key in self._answers:
                 self._answers.move_to_end(key)
                 return self._answers[key]
         found = search(self.world, category_for(query), Viewport(lat, lon, zoom))
+        if self.timeline:
+            found = evolution.listed(found, self.week)
         with self._lock:
             self._answers[key] = found
             if len(self._answers) > 4096:
@@ -159,6 +165,8 @@ def make_handler(simulator: MapsSimulator) -> type[BaseHTTPRequestHandler]:
         def _place(self, data_id: str, hl: str) -> None:
             self._count("place")
             place = simulator.world.place(data_id)
+            if place is not None and simulator.timeline:
+                place = evolution.at_week(place, simulator.week)
             if place is None:
                 self._send(404, "<!DOCTYPE html><title>404</title><p>Lieu introuvable</p>")
                 return
@@ -196,8 +204,8 @@ def make_handler(simulator: MapsSimulator) -> type[BaseHTTPRequestHandler]:
 class MapsServer:
     """The simulator as a world server: it tells the platform ``OUTSEND_MAPS_BASE_URL``."""
 
-    def __init__(self, seed: int = 7, port: int = 0, latency: float = 0.0) -> None:
-        self.simulator = MapsSimulator(seed, latency)
+    def __init__(self, seed: int = 7, port: int = 0, latency: float = 0.0, timeline: bool = False) -> None:
+        self.simulator = MapsSimulator(seed, latency, timeline)
         self._server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self.simulator))
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import msgspec
@@ -24,11 +23,6 @@ from outsend_gateway.security import ActiveUser, GatewayDep, User, VerifiedUser
 
 router = APIRouter(tags=["jobs"])
 
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 MAX_ITEMS_PAGE = 1000
 
 
@@ -203,7 +197,7 @@ def _not_done_reason(state: JobState) -> str:
 
 @router.get("/api/jobs/{job_id}/download")
 async def download(job_id: str, user: User, gateway: GatewayDep, format: str = Query("csv")) -> Response:
-    if format not in MEDIA_TYPES:
+    if format not in exports.MEDIA_TYPES:
         raise errors.DomainError(400, errors.UNSUPPORTED_FORMAT.format(format=format))
     state = await gateway.job(job_id, user.id)
     if state.status in (JobStatus.PENDING, JobStatus.RUNNING):
@@ -217,7 +211,7 @@ async def download(job_id: str, user: User, gateway: GatewayDep, format: str = Q
     content, name = await _render(format, columns, rows, filename, base)
     return RawResponse(
         content,
-        media_type=MEDIA_TYPES[format],
+        media_type=exports.MEDIA_TYPES[format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
@@ -225,11 +219,8 @@ async def download(job_id: str, user: User, gateway: GatewayDep, format: str = Q
 async def _render(
     format: str, columns: list[str], rows: list[dict[str, str]], filename: str, base: str
 ) -> tuple[bytes, str]:
-    if format == "json":
-        return exports.write_json(columns, rows), f"{base}.json"
-    if format == "xlsx":  # openpyxl is pure Python: seconds for a large result, off the event loop
-        return await asyncio.to_thread(exports.write_xlsx, columns, rows), f"{base}.xlsx"
-    return exports.write_csv(columns, rows), filename
+    name = filename if format == "csv" else f"{base}.{format}"
+    return await exports.render(format, columns, rows), name
 
 
 # --- control ---------------------------------------------------------------------------------------

@@ -1,141 +1,14 @@
-"""The module registry: the one source of truth for every module outsend lists.
-
-The dashboard grid, ``GET /api/modules-registry``, the typed job endpoints, the pipeline
-schema, lane admission in the jobs service and worker routing all read :data:`REGISTRY`.
-Adding a module = one :class:`ModuleSpec` here + one module file in a worker service.
-"""
+"""The module table: every module outsend lists, declared once as a :class:`ModuleSpec`."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from enum import StrEnum
+from collections.abc import Mapping
 from types import MappingProxyType
-
-import msgspec
 
 from outsend_contracts import errors
 from outsend_contracts.config_schema import ConfigSchema, FieldSpec
+from outsend_contracts.registry.spec import Category, Group, Lane, ModuleSpec, SourcePrerequisite, Stage
 from outsend_contracts.scrape import MODE_ALIAS
-
-
-class Stage(StrEnum):
-    ACTIVE = "active"
-    ON_DEMAND = "on_demand"
-    COMING_SOON = "coming_soon"
-    ALPHA_UNAVAILABLE = "alpha_unavailable"
-    META = "meta"
-
-
-class Lane(StrEnum):
-    MULTI_PROXY = "multi_proxy"
-    """Shares the outbound proxy pool: one job at a time platform-wide."""
-    PARALLEL = "parallel"
-    """Direct HTTP or local work: up to six jobs at once platform-wide."""
-
-
-LANE_CAPACITY: Mapping[str, int] = MappingProxyType({Lane.MULTI_PROXY: 1, Lane.PARALLEL: 6})
-"""Jobs a lane runs at once platform-wide: jobs admission starts no more, and a worker's lane
-consumer holds no more work orders in flight."""
-
-
-class Category(StrEnum):
-    EXTRACTION = "extraction"
-    ENRICHMENT = "enrichment"
-    INTELLIGENCE = "intelligence"
-    VERIFICATION = "verification"
-    PIPELINE = "pipeline"
-    META = "meta"
-
-
-class Group(StrEnum):
-    """The UI buckets of the registry API page."""
-
-    SOURCES = "sources"
-    ENRICH = "enrich"
-    SIGNALS = "signals"
-    OUTREACH = "outreach"
-    TOOLS = "tools"
-
-
-class SourcePrerequisite(msgspec.Struct, frozen=True, kw_only=True):
-    """A mode that only runs on a finished run of the same module in another mode (a deep
-    e-mail search works on the sites a normal one already read)."""
-
-    mode: str
-    source_mode: str
-
-    def applies(self, params: Mapping[str, object]) -> bool:
-        return params.get("mode") == self.mode
-
-    def met_by(self, slug: str, source_type: str, source_params: Mapping[str, object]) -> bool:
-        return source_type == slug and source_params.get("mode") == self.source_mode
-
-
-class ModuleSpec(msgspec.Struct, frozen=True, kw_only=True):
-    slug: str
-    stage: Stage
-    category: Category
-    group: Group | None
-    label_fr: str
-    label_en: str
-    lane: Lane | None = None
-    service: str | None = None
-    """Worker service that runs it (``scraper`` or ``enrichers``); ``None`` for stubs."""
-    needs_shape: str | None = None
-    produces_shape: str | None = None
-    needs: tuple[str, ...] = ()
-    """Canonical columns a row must have (matched through the alias table)."""
-    produces: tuple[str, ...] = ()
-    """Canonical columns the module appends (its own columns)."""
-    drops_rows_without_needs: bool = True
-    items_driven: bool = True
-    pipelinable: bool = False
-    pipeline_type: str | None = None
-    pipeline_input: str | None = None
-    pipeline_output: str | None = None
-    reusable_output: bool = True
-    config_schema: ConfigSchema = msgspec.field(default_factory=dict)
-    ef_per_item: Mapping[str, float] = msgspec.field(default_factory=lambda: {"*": 0.0})
-    """EF charged per item, keyed by the value of the ``mode`` option (``*`` otherwise)."""
-    feature_page: str | None = None
-    deprecated_at: str | None = None
-    reads_input: bool = True
-    """Whether a run reads an input table (an import builds its own from the source it names)."""
-    priced_by_estimate: bool = False
-    """The EF charge (and point count) comes from the module's own estimate, sent with the
-    create command, rather than from :meth:`ef_cost` per item."""
-    resumable: bool = False
-    """A cancelled or failed run can be resumed where it stopped."""
-    needs_verified_email: bool = False
-    """Launching it needs a verified e-mail address (the proxy lane is the costly one)."""
-    source_prerequisite: SourcePrerequisite | None = None
-    option_aliases: tuple[str, ...] = ()
-    """Request fields read as another name of an option (a scrap's ``scrap_mode``)."""
-    refused_fields: Mapping[str, str] = msgspec.field(default_factory=dict)
-    """Request fields refused with their own French message rather than as unknown."""
-    option_errors: Mapping[str, str] = msgspec.field(default_factory=dict)
-    """The 400 message of an invalid option, formatted with the value given under its name."""
-
-    @property
-    def endpoint_slug(self) -> str:
-        """Typed endpoints use hyphens, slugs underscores (ruling 3)."""
-        return self.slug.replace("_", "-")
-
-    @property
-    def api_endpoint(self) -> str | None:
-        if self.stage in (Stage.ACTIVE, Stage.ALPHA_UNAVAILABLE):
-            return f"/api/jobs/{self.endpoint_slug}"
-        return None
-
-    @property
-    def is_passthrough(self) -> bool:
-        return self.pipeline_output == "passthrough"
-
-    def ef_cost(self, items: int, config: Mapping[str, object]) -> float:
-        mode = config.get("mode")
-        rate = self.ef_per_item.get(mode if isinstance(mode, str) else "*", self.ef_per_item.get("*", 0.0))
-        return round(items * rate, 6)
-
 
 # --- shared building blocks ------------------------------------------------------------------
 
@@ -656,9 +529,6 @@ REGISTRY: Mapping[str, ModuleSpec] = MappingProxyType(
 LEGACY_FEATURE_IDS = ("company", "monitoring", "pagespeed")
 """Feature ids kept so that historic interest votes stay valid."""
 
-MAX_ITEMS = 10_000
-MAX_EF_PER_JOB = 1.0
-
 
 def by_endpoint_slug(endpoint_slug: str) -> ModuleSpec | None:
     """Find a module from the ``{type}`` of ``POST /api/jobs/{type}`` (hyphens or underscores)."""
@@ -679,57 +549,3 @@ def modules_of_service(service: str) -> list[ModuleSpec]:
 
 def feature_vote_ids() -> tuple[str, ...]:
     return (*(spec.slug for spec in modules_in(Stage.COMING_SOON)), *LEGACY_FEATURE_IDS)
-
-
-def live_stage(spec: ModuleSpec, served: Collection[str]) -> Stage:
-    """The declared stage with availability laid over it: an active module that no running
-    worker serves is shown, and refused, as unavailable until a worker announces it again."""
-    if spec.stage is Stage.ACTIVE and spec.slug not in served:
-        return Stage.ALPHA_UNAVAILABLE
-    return spec.stage
-
-
-def registry_document(served: Collection[str]) -> dict[str, object]:
-    """``GET /api/modules-registry``: the bucket form (ruling 5) plus a ``modules`` array.
-
-    ``served`` holds the slugs some running worker serves now (the ``workers`` bucket).
-    """
-    specs = sorted(REGISTRY.values(), key=lambda spec: spec.slug)
-    stages = {spec.slug: live_stage(spec, served) for spec in specs}
-
-    def slugs(stage: Stage) -> list[str]:
-        return [spec.slug for spec in specs if stages[spec.slug] is stage]
-
-    active = [spec for spec in specs if stages[spec.slug] is Stage.ACTIVE]
-    return {
-        "active": slugs(Stage.ACTIVE),
-        "multi_proxy": [spec.slug for spec in active if spec.lane is Lane.MULTI_PROXY],
-        "parallel": [spec.slug for spec in active if spec.lane is Lane.PARALLEL],
-        "on_demand": slugs(Stage.ON_DEMAND),
-        "meta": slugs(Stage.META),
-        "coming_soon": slugs(Stage.COMING_SOON),
-        "alpha_unavailable": slugs(Stage.ALPHA_UNAVAILABLE),
-        "feature_pages": {spec.slug: spec.feature_page for spec in active},
-        "modules": [registry_entry(spec, stages[spec.slug]) for spec in specs],
-    }
-
-
-def registry_entry(spec: ModuleSpec, stage: Stage) -> dict[str, object]:
-    """One module as the module-registry concept page describes it, at its live ``stage``."""
-    return {
-        "slug": spec.slug,
-        "category": spec.category.value,
-        "group": spec.group.value if spec.group else None,
-        "label": {"fr": spec.label_fr, "en": spec.label_en},
-        "needs": spec.needs_shape,
-        "needs_columns": list(spec.needs),
-        "produces": spec.produces_shape,
-        "produces_columns": list(spec.produces),
-        "lane": spec.lane.value if spec.lane else None,
-        "pipelinable": spec.pipelinable,
-        "is_on_demand": stage is Stage.ON_DEMAND,
-        "coming_soon": stage is Stage.COMING_SOON,
-        "alpha_unavailable": stage is Stage.ALPHA_UNAVAILABLE,
-        "deprecated_at": spec.deprecated_at,
-        "api_endpoint": spec.api_endpoint,
-    }
