@@ -16,6 +16,7 @@ import sys
 from outsend_contracts.projections import OWNERS as PROJECTION_OWNERS
 from outsend_deploy.local import LocalPlatform
 from outsend_deploy.supervisor import entry_package
+from outsend_platform.projection import owner
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -36,8 +37,8 @@ def main(argv: list[str] | None = None) -> None:
 
 def rebuild_projections(action: str = "rebuild") -> int:
     """Each owning service rebuilds its own views (``python -m <service> rebuild-projections``
-    or ``replay-parked``)."""
-    command = "rebuild-projections" if action == "rebuild" else action
+    or ``replay-parked``, :mod:`outsend_platform.projection.owner`)."""
+    command = owner.REBUILD if action == "rebuild" else owner.REPLAY_PARKED
     env = LocalPlatform.from_env().connection_env()
     for service in PROJECTION_OWNERS:
         result = subprocess.run([sys.executable, "-m", entry_package(service), command], env={**os.environ, **env})

@@ -33,6 +33,9 @@ COUNTER: AggregateCodec[int] = AggregateCodec(
     subject=lambda counter_id, name: f"evt.counter-test.{counter_id}.{name}",
     name=lambda _: "counted",
     encode=msgspec.json.encode,
+    decode=lambda data: msgspec.json.decode(data, type=int),
+    aggregate_id=lambda subject: subject.split(".")[2],
+    every="evt.counter-test.>",
 )
 
 

@@ -23,6 +23,7 @@ from outsend_platform import db
 from outsend_platform.broker import connect
 from outsend_platform.eventstore import EventStore
 from outsend_platform.objects import ObjectStorage
+from outsend_runner import MIGRATIONS as RUNNER_MIGRATIONS
 from outsend_runner.checkpoints import Checkpoints
 from outsend_runner.journal import load_job
 from outsend_runner.module import JobContext, RowError, RowModule
@@ -71,10 +72,9 @@ async def test_a_job_interrupted_mid_way_resumes_after_its_last_committed_row(
     env = platform.connection_env()
     broker = await connect(env["OUTSEND_NATS_URL"], "runner-test")
     pool = await db.create_pool(env["OUTSEND_DATABASE_URL"], "runner_test")
-    await db.ensure_schema(pool, "runner_test")
+    await db.migrate(pool, "runner_test", RUNNER_MIGRATIONS)
     try:
         store, objects, checkpoints = EventStore(broker.js), ObjectStorage(broker.js), Checkpoints(pool)
-        await checkpoints.setup()
         job_id = new_job_id()
         await objects.put(subjects.OBJ_INPUTS, f"{job_id}.json", msgspec.json.encode(items()))
         created = ev.JobCreated(

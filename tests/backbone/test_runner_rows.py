@@ -27,6 +27,7 @@ from outsend_platform import db
 from outsend_platform.broker import connect
 from outsend_platform.eventstore import EventStore
 from outsend_platform.objects import ObjectStorage
+from outsend_runner import MIGRATIONS as RUNNER_MIGRATIONS
 from outsend_runner.checkpoints import Checkpoints, RowRecord
 from outsend_runner.journal import load_job
 from outsend_runner.module import JobContext, RowModule
@@ -118,11 +119,10 @@ async def backbone_with(platform: LocalPlatform, user: Api) -> AsyncIterator[Any
     broker = await connect(env["OUTSEND_NATS_URL"], "runner-rows-test")
     # each running job holds a connection for its lock, as each of a worker's slots does
     pool = await db.create_pool(env["OUTSEND_DATABASE_URL"], "runner_rows_test", max_size=2 * JOBS)
-    await db.ensure_schema(pool, "runner_rows_test")
+    await db.migrate(pool, "runner_rows_test", RUNNER_MIGRATIONS)
 
     async def backbone(store_class: type[Checkpoints], module: RowModule | None = None) -> Backbone:
         checkpoints = store_class(pool)
-        await checkpoints.setup()
         store, objects = EventStore(broker.js), ObjectStorage(broker.js)
         runner = JobRunner(broker.nc, store, objects, checkpoints, {"pagespeed": module or Echo()})
         return Backbone(store, objects, runner, int(user.user["id"]))

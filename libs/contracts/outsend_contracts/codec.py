@@ -17,3 +17,8 @@ class AggregateCodec(Generic[E]):
     """The subject of one event from the aggregate id and the event name."""
     name: Callable[[E], str]
     encode: Callable[[E], bytes]
+    decode: Callable[[bytes], E]
+    aggregate_id: Callable[[str], str]
+    """The aggregate id from the subject of one of its events."""
+    every: str
+    """The subject filter of every event of every aggregate of this kind (``evt.job.>``)."""

@@ -8,7 +8,7 @@ import msgspec
 
 from outsend_contracts import SCHEMA_VERSION, subjects
 
-OWNERS: Final = ("jobs", subjects.PIPELINE_COORDINATOR)
+OWNERS: Final = ("jobs", subjects.PIPELINE_COORDINATOR, "veille")
 """Services whose read models are projections of the event log, each answering ``parked_events``."""
 
 

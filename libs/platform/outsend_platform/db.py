@@ -1,4 +1,10 @@
-"""Postgres: one schema per service, versioned SQL migrations shipped inside the service."""
+"""Postgres: one schema per service, versioned SQL migrations shipped inside the service.
+
+A library that keeps tables in its user's schema ships migrations the same way (the runner's
+checkpoints, the projections' tracking) and the service applies them with its own. The ledger
+``schema_migrations`` of a schema is keyed by file name, so a library's files start with its
+name (``runner_001_checkpoints.sql``) and never collide with the service's (``001_jobs.sql``).
+"""
 
 from __future__ import annotations
 
@@ -43,7 +49,7 @@ async def ensure_schema(pool: asyncpg.Pool, schema: str) -> None:
 
 
 async def migrate(pool: asyncpg.Pool, schema: str, package: str) -> None:
-    """Apply ``<package>/migrations/NNN_name.sql`` in order, each once, under an advisory lock."""
+    """Apply ``<package>/migrations/*.sql`` in name order, each once, under an advisory lock."""
     files = sorted(
         (entry for entry in resources.files(package).joinpath("migrations").iterdir() if entry.name.endswith(".sql")),
         key=lambda entry: entry.name,

@@ -41,22 +41,6 @@ class Checkpoints:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
-    async def setup(self) -> None:
-        await self._pool.execute(
-            """
-            CREATE TABLE IF NOT EXISTS job_rows (
-                job_id  text NOT NULL,
-                idx     integer NOT NULL,
-                part    integer NOT NULL,
-                data    jsonb NOT NULL,
-                failed  boolean NOT NULL,
-                counted boolean NOT NULL,
-                PRIMARY KEY (job_id, idx, part)
-            )
-            """
-        )
-        await self._pool.execute("ALTER TABLE job_rows ADD COLUMN IF NOT EXISTS error text")
-
     async def save(self, job_id: str, records: Sequence[RowRecord]) -> None:
         if not records:
             return

@@ -25,31 +25,6 @@ class UnitCheckpoints:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
-    async def setup(self) -> None:
-        await self._pool.execute(
-            """
-            CREATE TABLE IF NOT EXISTS job_units (
-                job_id     text NOT NULL,
-                key        text NOT NULL,
-                seq        bigserial,
-                data       jsonb NOT NULL,
-                parent     text,
-                outcome    jsonb,
-                updated_at timestamptz NOT NULL DEFAULT now(),
-                PRIMARY KEY (job_id, key)
-            );
-            CREATE TABLE IF NOT EXISTS job_found_rows (
-                job_id     text NOT NULL,
-                key        text NOT NULL,
-                seq        bigserial,
-                data       jsonb NOT NULL,
-                unit       text NOT NULL,
-                PRIMARY KEY (job_id, key)
-            );
-            CREATE INDEX IF NOT EXISTS job_units_updated ON job_units (updated_at);
-            """
-        )
-
     async def add(self, job_id: str, units: Sequence[Unit]) -> None:
         await self._pool.executemany(
             "INSERT INTO job_units (job_id, key, data, parent) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",

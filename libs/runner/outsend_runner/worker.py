@@ -22,6 +22,7 @@ from outsend_platform.objects import ObjectStorage
 from outsend_platform.service import Runtime
 from outsend_platform.tracing import consumer_span
 from outsend_platform.workers import ModuleAnnouncer
+from outsend_runner import MIGRATIONS
 from outsend_runner.checkpoints import Checkpoints
 from outsend_runner.module import Module, SourceModule
 from outsend_runner.runner import JobRunner
@@ -38,12 +39,9 @@ async def serve_modules(
     """Announce the modules, then return one consuming loop per lane they run on, and the
     heartbeat that keeps them announced while the worker lives."""
     js = runtime.broker.js
+    await runtime.migrate(MIGRATIONS)
     checkpoints = Checkpoints(runtime.db)
-    await checkpoints.setup()
-    units = None
-    if any(isinstance(module, SourceModule) for module in modules):
-        units = UnitCheckpoints(runtime.db)
-        await units.setup()
+    units = UnitCheckpoints(runtime.db) if any(isinstance(module, SourceModule) for module in modules) else None
     runner = JobRunner(
         runtime.broker.nc,
         EventStore(js),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Coroutine
 from typing import Any
 
@@ -13,24 +12,21 @@ from nats.aio.msg import Msg
 from outsend_contracts import subjects
 from outsend_contracts.jobs import commands as cmd
 from outsend_contracts.jobs.usage import GetUsage
-from outsend_contracts.projections import ParkedEventsRequest, parked_events_subject
 from outsend_jobs.lifecycle import JobLifecycle
-from outsend_jobs.projection import JobProjection
+from outsend_jobs.projection import PROJECTION
 from outsend_jobs.queue import JobQueue
 from outsend_jobs.quotas import COMMAND_HANDLERS, AccountQuotas
 from outsend_jobs.repository import JobRepository
 from outsend_jobs.retention import RetentionSweeper
 from outsend_jobs.settings import JobsSettings
 from outsend_jobs.writer import JobWriter
-from outsend_platform import broker, db
+from outsend_platform import db
 from outsend_platform.accounts import serve_account_erasure
 from outsend_platform.commands import CommandRouter
 from outsend_platform.eventstore import EventStore
-from outsend_platform.logging import configure_logging, get_logger
+from outsend_platform.logging import get_logger
 from outsend_platform.objects import ObjectStorage
-from outsend_platform.projection import ProjectionRunner
 from outsend_platform.service import Runtime, run_service
-from outsend_platform.settings import Settings
 
 log = get_logger(__name__)
 SCHEMA = "jobs"
@@ -42,9 +38,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     store = EventStore(js)
     objects = ObjectStorage(js)
     repository = JobRepository(runtime.db)
-    projector = ProjectionRunner(js, runtime.db, JobProjection())
-    await projector.setup()
-    await runtime.rpc.route(parked_events_subject("jobs"), ParkedEventsRequest, lambda _: projector.parked())
+    projector = runtime.projections[PROJECTION.name]
     writer = JobWriter(store, projector, repository)
     queue = JobQueue(js, runtime.db, repository, writer)
     locks = await db.create_pool(runtime.settings.database_url, SCHEMA, min_size=0, max_size=COMMAND_HANDLERS)
@@ -84,7 +78,6 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
 
     return [
         serve_account_erasure(runtime, erase_user),
-        projector.run(runtime.stop),
         commands.run(runtime.stop, concurrency=COMMAND_HANDLERS),
         queue.run(runtime.stop),
         sweeper.run(runtime.stop),
@@ -109,28 +102,5 @@ def _in_task(handler: Any) -> Any:
     return callback
 
 
-async def rebuild_projections(action: str) -> None:
-    """``outsend projections rebuild`` (drop the jobs read model and replay the event log) or
-    ``replay-parked`` (the same, only when some events are parked)."""
-    settings = Settings.from_env()
-    connection = await broker.connect(settings.nats_url, "jobs-rebuild")
-    pool = await db.create_pool(settings.database_url, SCHEMA)
-    try:
-        await db.migrate(pool, SCHEMA, "outsend_jobs")
-        runner = ProjectionRunner(connection.js, pool, JobProjection())
-        await runner.setup()
-        if action == "replay-parked":
-            print(f"jobs: {await runner.replay_parked()} events still parked")
-        else:
-            print(f"jobs: {await runner.rebuild()} events replayed, {len(await runner.parked())} parked")
-    finally:
-        await pool.close()
-        await connection.close()
-
-
 def main() -> None:
-    if sys.argv[1:] in (["rebuild-projections"], ["replay-parked"]):
-        configure_logging("jobs")
-        asyncio.run(rebuild_projections(sys.argv[1]))
-        return
-    run_service("jobs", setup, schema=SCHEMA, migrations="outsend_jobs")
+    run_service("jobs", setup, schema=SCHEMA, migrations="outsend_jobs", projections=[PROJECTION])

@@ -1,33 +1,34 @@
-"""The jobs read model: each event folded into its job's row."""
+"""The jobs read model: one row per job, the job's events folded in by ``outsend_platform``."""
 
 from __future__ import annotations
 
 import asyncpg
 
-from outsend_contracts import subjects
 from outsend_contracts.jobs import events as ev
 from outsend_contracts.jobs.state import JobState
 from outsend_jobs.repository import JobRepository
+from outsend_platform.projection import FoldProjection
 
 
-class JobProjection:
-    name = "jobs"
-    subject_filter = subjects.EVT_JOB_ALL
+class JobTable:
+    """Where the fold of each job is kept: its row, and the EF its creation charged."""
 
-    async def apply(self, connection: asyncpg.Connection, seq: int, subject: str, data: bytes) -> None:
-        event = ev.decode_event(data)
-        if isinstance(event, ev.JobCreated):
-            await JobRepository.save(connection, JobState.created(event, seq))
-            await JobRepository.charge(connection, event)
-            return
-        state = await JobRepository.load_for_update(connection, subjects.job_id_from_subject(subject))
-        if state is None:
-            return  # events of a deleted job still in flight
-        state.apply(event, seq)
+    def created(self, event: ev.JobEvent, seq: int) -> JobState | None:
+        return JobState.created(event, seq) if isinstance(event, ev.JobCreated) else None
+
+    async def load_for_update(self, connection: asyncpg.Connection, job_id: str) -> JobState | None:
+        return await JobRepository.load_for_update(connection, job_id)
+
+    async def save(self, connection: asyncpg.Connection, state: JobState, event: ev.JobEvent) -> None:
         if state.deleted:
             await JobRepository.remove(connection, state.id)
-        else:
-            await JobRepository.save(connection, state)
+            return
+        await JobRepository.save(connection, state)
+        if isinstance(event, ev.JobCreated):
+            await JobRepository.charge(connection, event)
 
     async def reset(self, connection: asyncpg.Connection) -> None:
         await JobRepository.truncate(connection)
+
+
+PROJECTION = FoldProjection("jobs", ev.CODEC, JobTable())

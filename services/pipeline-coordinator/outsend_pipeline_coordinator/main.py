@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from collections.abc import Coroutine
 from typing import Any
 
@@ -12,24 +10,20 @@ from nats.aio.msg import Msg
 from outsend_contracts import streams, subjects
 from outsend_contracts.jobs import events as job_events
 from outsend_contracts.pipelines import commands as cmd
-from outsend_contracts.projections import ParkedEventsRequest, parked_events_subject
 from outsend_pipeline_coordinator.coordinator import Coordinator
 from outsend_pipeline_coordinator.jobs_client import JobsClient
-from outsend_pipeline_coordinator.projection import PipelineProjection
+from outsend_pipeline_coordinator.projection import PROJECTION
 from outsend_pipeline_coordinator.queries import PipelineQueries
 from outsend_pipeline_coordinator.repository import PipelineRepository
 from outsend_pipeline_coordinator.spawner import Spawner
 from outsend_pipeline_coordinator.writer import PipelineWriter
-from outsend_platform import broker, db
 from outsend_platform.accounts import serve_account_erasure, serve_account_export
 from outsend_platform.commands import CommandRouter
 from outsend_platform.consumer import consume, kept_alive
 from outsend_platform.eventstore import EventStore
-from outsend_platform.logging import configure_logging
 from outsend_platform.objects import ObjectStorage
-from outsend_platform.projection import ProjectionRunner
 from outsend_platform.service import Runtime, run_service
-from outsend_platform.settings import Settings, env_float
+from outsend_platform.settings import env_float
 from outsend_platform.tracing import consumer_span
 
 SERVICE = subjects.PIPELINE_COORDINATOR
@@ -43,9 +37,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     store = EventStore(js)
     objects = ObjectStorage(js)
     repository = PipelineRepository(runtime.db)
-    projector = ProjectionRunner(js, runtime.db, PipelineProjection())
-    await projector.setup()
-    await runtime.rpc.route(parked_events_subject(SERVICE), ParkedEventsRequest, lambda _: projector.parked())
+    projector = runtime.projections[PROJECTION.name]
     jobs = JobsClient(nc, js)
     writer = PipelineWriter(store, projector, repository)
     coordinator = Coordinator(writer, repository, jobs, Spawner(jobs, objects), objects, store, projector)
@@ -84,35 +76,11 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     sweep_every = env_float("OUTSEND_PIPELINE_SWEEP_SECONDS", 30.0)
     return [
         serve_account_erasure(runtime, coordinator.erase_user),
-        projector.run(runtime.stop),
         commands.run(runtime.stop),
         outcomes,
         coordinator.run_sweeps(runtime.stop, sweep_every),
     ]
 
 
-async def rebuild_projections(action: str) -> None:
-    """``outsend projections rebuild`` (drop the pipelines read model and replay the event log) or
-    ``replay-parked`` (the same, only when some events are parked)."""
-    settings = Settings.from_env()
-    connection = await broker.connect(settings.nats_url, f"{SERVICE}-rebuild")
-    pool = await db.create_pool(settings.database_url, SCHEMA)
-    try:
-        await db.migrate(pool, SCHEMA, "outsend_pipeline_coordinator")
-        runner = ProjectionRunner(connection.js, pool, PipelineProjection())
-        await runner.setup()
-        if action == "replay-parked":
-            print(f"{SERVICE}: {await runner.replay_parked()} events still parked")
-        else:
-            print(f"{SERVICE}: {await runner.rebuild()} events replayed, {len(await runner.parked())} parked")
-    finally:
-        await pool.close()
-        await connection.close()
-
-
 def main() -> None:
-    if sys.argv[1:] in (["rebuild-projections"], ["replay-parked"]):
-        configure_logging(SERVICE)
-        asyncio.run(rebuild_projections(sys.argv[1]))
-        return
-    run_service(SERVICE, setup, schema=SCHEMA, migrations="outsend_pipeline_coordinator")
+    run_service(SERVICE, setup, schema=SCHEMA, migrations="outsend_pipeline_coordinator", projections=[PROJECTION])

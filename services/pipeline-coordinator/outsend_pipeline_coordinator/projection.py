@@ -1,31 +1,31 @@
-"""The pipelines read model: each event folded into its pipeline's row."""
+"""The pipelines read model: one row per pipeline, its events folded in by ``outsend_platform``."""
 
 from __future__ import annotations
 
 import asyncpg
 
-from outsend_contracts import subjects
 from outsend_contracts.pipelines import events as ev
 from outsend_pipeline_coordinator.repository import PipelineRepository
 from outsend_pipeline_coordinator.state import PipelineState
+from outsend_platform.projection import FoldProjection
 
 
-class PipelineProjection:
-    name = "pipelines"
-    subject_filter = subjects.EVT_PIPELINE_ALL
+class PipelineTable:
+    """Where the fold of each pipeline is kept: its row, and which pipeline node each job runs."""
 
-    async def apply(self, connection: asyncpg.Connection, seq: int, subject: str, data: bytes) -> None:
-        event = ev.decode_event(data)
-        if isinstance(event, ev.PipelineCreated):
-            await PipelineRepository.save(connection, PipelineState.created(event, seq))
-            return
-        state = await PipelineRepository.load_for_update(connection, subjects.pipeline_id_from_subject(subject))
-        if state is None:
-            return
-        state.apply(event, seq)
+    def created(self, event: ev.PipelineEvent, seq: int) -> PipelineState | None:
+        return PipelineState.created(event, seq) if isinstance(event, ev.PipelineCreated) else None
+
+    async def load_for_update(self, connection: asyncpg.Connection, pipeline_id: str) -> PipelineState | None:
+        return await PipelineRepository.load_for_update(connection, pipeline_id)
+
+    async def save(self, connection: asyncpg.Connection, state: PipelineState, event: ev.PipelineEvent) -> None:
         await PipelineRepository.save(connection, state)
         if isinstance(event, ev.NodeStarted):
             await PipelineRepository.add_job(connection, event.job_id, state.id, event.node_id)
 
     async def reset(self, connection: asyncpg.Connection) -> None:
         await PipelineRepository.truncate(connection)
+
+
+PROJECTION = FoldProjection("pipelines", ev.CODEC, PipelineTable())

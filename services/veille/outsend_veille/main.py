@@ -20,14 +20,13 @@ from outsend_platform.commands import CommandRouter
 from outsend_platform.consumer import consume, kept_alive
 from outsend_platform.eventstore import EventStore
 from outsend_platform.logging import get_logger
-from outsend_platform.projection import ProjectionRunner
 from outsend_platform.service import Runtime, run_service
 from outsend_platform.settings import env_float
 from outsend_platform.tracing import consumer_span
 from outsend_veille.clock import Clock
 from outsend_veille.outcomes import RunOutcomes
 from outsend_veille.platform_client import PlatformClient
-from outsend_veille.projection import VeilleProjection
+from outsend_veille.projection import PROJECTION
 from outsend_veille.queries import VeilleQueries
 from outsend_veille.repository import VeilleRepository
 from outsend_veille.veilles import Veilles
@@ -39,8 +38,7 @@ log = get_logger(__name__)
 async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     js, nc = runtime.broker.js, runtime.broker.nc
     repository = VeilleRepository(runtime.db)
-    projector = ProjectionRunner(js, runtime.db, VeilleProjection())
-    await projector.setup()
+    projector = runtime.projections[PROJECTION.name]
     writer: AggregateWriter[VeilleState, ev.VeilleEvent] = AggregateWriter(
         EventStore(js), ev.CODEC, lambda veille_id: repository.get(int(veille_id)), settle=projector.wait
     )
@@ -78,7 +76,6 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
 
     return [
         serve_account_erasure(runtime, veilles.erase_user),
-        projector.run(runtime.stop),
         commands.run(runtime.stop),
         consume(js, streams.job_outcomes_consumer(SERVICE, ack_wait_seconds=ack_wait), job_ended, stop=runtime.stop),
         consume(
@@ -106,4 +103,4 @@ async def schedule(veilles: Veilles, stop: asyncio.Event, every: float) -> None:
 
 
 def main() -> None:
-    run_service(SERVICE, setup, schema=SERVICE, migrations="outsend_veille")
+    run_service(SERVICE, setup, schema=SERVICE, migrations="outsend_veille", projections=[PROJECTION])

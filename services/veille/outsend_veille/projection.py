@@ -1,28 +1,25 @@
-"""The veille read model: each event folded into its veille's row, and its runs recorded."""
+"""The veille read model: one row per veille, its events folded in by ``outsend_platform``, and its runs."""
 
 from __future__ import annotations
 
 import asyncpg
 
-from outsend_contracts import subjects
 from outsend_contracts.veille import events as ev
 from outsend_contracts.veille.state import VeilleState
+from outsend_platform.projection import FoldProjection
 from outsend_veille.repository import VeilleRepository
 
 
-class VeilleProjection:
-    name = "veilles"
-    subject_filter = subjects.EVT_VEILLE_ALL
+class VeilleTable:
+    """Where the fold of each veille is kept: its row, and the runs its events start and end."""
 
-    async def apply(self, connection: asyncpg.Connection, seq: int, subject: str, data: bytes) -> None:
-        event = ev.decode_event(data)
-        if isinstance(event, ev.VeilleCreated):
-            await VeilleRepository.save(connection, VeilleState.created(event, seq))
-            return
-        state = await VeilleRepository.load_for_update(connection, subjects.veille_id_from_subject(subject))
-        if state is None:
-            return
-        state.apply(event, seq)
+    def created(self, event: ev.VeilleEvent, seq: int) -> VeilleState | None:
+        return VeilleState.created(event, seq) if isinstance(event, ev.VeilleCreated) else None
+
+    async def load_for_update(self, connection: asyncpg.Connection, veille_id: str) -> VeilleState | None:
+        return await VeilleRepository.load_for_update(connection, int(veille_id))
+
+    async def save(self, connection: asyncpg.Connection, state: VeilleState, event: ev.VeilleEvent) -> None:
         await VeilleRepository.save(connection, state)
         if isinstance(event, ev.VeilleRunStarted):
             await VeilleRepository.run_started(connection, state, event)
@@ -31,3 +28,6 @@ class VeilleProjection:
 
     async def reset(self, connection: asyncpg.Connection) -> None:
         await VeilleRepository.truncate(connection)
+
+
+PROJECTION = FoldProjection("veilles", ev.CODEC, VeilleTable())

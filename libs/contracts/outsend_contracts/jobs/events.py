@@ -134,6 +134,13 @@ def event_name(event: JobEvent) -> str:
 
 
 CODEC: AggregateCodec[JobEvent] = AggregateCodec(
-    stream=subjects.job_events, subject=subjects.job_event, name=event_name, encode=encode_event
+    stream=subjects.job_events,
+    subject=subjects.job_event,
+    name=event_name,
+    encode=encode_event,
+    decode=decode_event,
+    aggregate_id=subjects.job_id_from_subject,
+    every=subjects.EVT_JOB_ALL,
 )
-"""How the aggregate's events are written (used by the one aggregate writer of ``outsend_platform``)."""
+"""How the aggregate's events are spelt (used by the aggregate writer and the fold projection of
+``outsend_platform``)."""

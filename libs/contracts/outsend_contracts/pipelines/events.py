@@ -95,6 +95,13 @@ def event_name(event: PipelineEvent) -> str:
 
 
 CODEC: AggregateCodec[PipelineEvent] = AggregateCodec(
-    stream=subjects.pipeline_events, subject=subjects.pipeline_event, name=event_name, encode=encode_event
+    stream=subjects.pipeline_events,
+    subject=subjects.pipeline_event,
+    name=event_name,
+    encode=encode_event,
+    decode=decode_event,
+    aggregate_id=subjects.pipeline_id_from_subject,
+    every=subjects.EVT_PIPELINE_ALL,
 )
-"""How the aggregate's events are written (used by the one aggregate writer of ``outsend_platform``)."""
+"""How the aggregate's events are spelt (used by the aggregate writer and the fold projection of
+``outsend_platform``)."""

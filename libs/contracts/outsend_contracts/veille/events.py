@@ -116,6 +116,13 @@ def _subject(veille_id: str, event: str) -> str:
 
 
 CODEC: AggregateCodec[VeilleEvent] = AggregateCodec(
-    stream=_stream, subject=_subject, name=event_name, encode=encode_event
+    stream=_stream,
+    subject=_subject,
+    name=event_name,
+    encode=encode_event,
+    decode=decode_event,
+    aggregate_id=lambda subject: str(subjects.veille_id_from_subject(subject)),
+    every=subjects.EVT_VEILLE_ALL,
 )
-"""How the aggregate's events are written (used by the one aggregate writer of ``outsend_platform``)."""
+"""How the aggregate's events are spelt (used by the aggregate writer and the fold projection of
+``outsend_platform``)."""

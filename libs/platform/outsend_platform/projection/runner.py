@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-from typing import Protocol
+from typing import Final, Protocol
 
 import asyncpg
 import msgspec
@@ -45,6 +45,10 @@ READER_INACTIVE_SECONDS = 30.0
 
 
 ERROR_MAX_CHARS = 2000
+
+MIGRATIONS: Final = "outsend_platform.projection"
+"""The package whose migrations create ``projection_positions`` and ``projection_parked_events``;
+the owner of a projection applies them to its schema (:func:`outsend_platform.db.migrate`)."""
 
 TRANSIENT_ERRORS = (
     OSError,
@@ -104,25 +108,15 @@ class ProjectionRunner:
     def position(self) -> int:
         return self._position
 
+    @property
+    def name(self) -> str:
+        return self._projection.name
+
     async def setup(self) -> None:
+        """Start tracking the projection (its tables come from the :data:`MIGRATIONS` migrations)."""
         async with self._pool.acquire() as connection:
             await connection.execute(
-                "CREATE TABLE IF NOT EXISTS projection_positions (name text PRIMARY KEY, position bigint NOT NULL)"
-            )
-            await connection.execute(
                 "INSERT INTO projection_positions VALUES ($1, 0) ON CONFLICT DO NOTHING", self._projection.name
-            )
-            await connection.execute(
-                """
-                CREATE TABLE IF NOT EXISTS projection_parked_events (
-                    projection text NOT NULL,
-                    seq bigint NOT NULL,
-                    subject text NOT NULL,
-                    error text NOT NULL,
-                    parked_at timestamptz NOT NULL DEFAULT now(),
-                    PRIMARY KEY (projection, seq)
-                )
-                """
             )
             self._position = await self._read_position(connection)
 
