@@ -15,14 +15,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.enrichers.truth import expected
+from tests.enrichers.truth import WEBSITE_MODULES, expected
 from tests.support.api import Api
 from tests.support.platform import running_platform
 from tests.world.web import SEED, WebWorld
 from tests.world.web.sites import SiteSpec
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ("emails", "socials", "phones_extra", "legal_ids", "legal_mentions")
 
 
 def score(sites: list[SiteSpec], rows: list[dict[str, str]], module: str, deep: bool = False) -> dict[str, Any]:
@@ -53,7 +52,7 @@ def run() -> dict[str, Any]:
         with running_platform(settings) as platform:
             api = Api(platform).signup()
             items = [site.row() for site in web.sites]
-            for module in MODULES:
+            for module in WEBSITE_MODULES:
                 started = time.monotonic()
                 job = api.wait(api.create(module, items=items)["id"], timeout=1800)
                 rows = api.all_items(job["id"])

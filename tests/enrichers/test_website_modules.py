@@ -9,16 +9,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.enrichers.truth import expected, mismatches
+from tests.enrichers.truth import WEBSITE_MODULES, expected, mismatches
 from tests.support.api import Api
 from tests.world.web import WebWorld
 
 SAMPLE = 160
 """The first sites of the world: every kind of hard case and of broken site is among them."""
-MODULES = ("emails", "socials", "phones_extra", "legal_ids", "legal_mentions")
 
 
-@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("module", WEBSITE_MODULES)
 def test_module_returns_what_each_site_publishes(user: Api, web: WebWorld, module: str) -> None:
     sites = web.sites[:SAMPLE]
     job = user.create(module, items=[site.row() for site in sites])
@@ -44,7 +43,7 @@ def test_rows_without_a_website_are_dropped_and_said(user: Api, web: WebWorld) -
     assert "2 ligne(s) ignorée(s) : site_web vide." in (user.job(finished["id"]).get("notice") or "")
 
 
-@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("module", WEBSITE_MODULES)
 def test_a_list_without_any_website_is_refused(user: Api, module: str) -> None:
     response = user.http.post(f"/api/jobs/{module.replace('_', '-')}", json={"items": [{"nom": "Chez Paul"}]})
     assert response.status_code == 400

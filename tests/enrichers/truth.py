@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.world.web.sites import SiteSpec
+from collections.abc import Callable
+
+from tests.world.web.sites import SiteSpec, Truth
 
 NETWORKS = ("facebook", "instagram", "linkedin", "twitter", "tiktok", "youtube")
 LEGAL_COLUMNS = (
@@ -11,27 +13,45 @@ LEGAL_COLUMNS = (
 )  # fmt: skip
 
 
+def _emails(truth: Truth, deep: bool) -> dict[str, str]:
+    if deep:
+        return {"email": truth.email_deep, "email_personal": truth.email_personal_deep}
+    return {"email": truth.email, "email_personal": truth.email_personal}
+
+
+def _socials(truth: Truth, deep: bool) -> dict[str, str]:
+    return {f"social_{network}": truth.socials.get(network, "") for network in NETWORKS}
+
+
+def _phones_extra(truth: Truth, deep: bool) -> dict[str, str]:
+    return {"phone_secondary": truth.phone_secondary, "mobile": truth.mobile, "fax": truth.fax}
+
+
+def _legal_ids(truth: Truth, deep: bool) -> dict[str, str]:
+    source = truth.legal_url if truth.siren else ""
+    return {"siren": truth.siren, "siret": truth.siret, "legal_ids_source_url": source}
+
+
+def _legal_mentions(truth: Truth, deep: bool) -> dict[str, str]:
+    columns = {key: truth.legal.get(key, "") for key in LEGAL_COLUMNS}
+    columns["mentions_legales_url"] = truth.legal_url if truth.legal else ""
+    return columns
+
+
+TRUTHS: dict[str, Callable[[Truth, bool], dict[str, str]]] = {
+    "emails": _emails,
+    "socials": _socials,
+    "phones_extra": _phones_extra,
+    "legal_ids": _legal_ids,
+    "legal_mentions": _legal_mentions,
+}
+"""Each website module's columns as a site's truth gives them (``deep``: emails' deep mode)."""
+WEBSITE_MODULES = tuple(TRUTHS)
+"""The modules the website-module tests and the quality benchmark run on every site."""
+
+
 def expected(site: SiteSpec, module: str, *, deep: bool = False) -> dict[str, str]:
-    truth = site.truth
-    columns: dict[str, str]
-    if module == "emails":
-        columns = {
-            "email": truth.email_deep if deep else truth.email,
-            "email_personal": truth.email_personal_deep if deep else truth.email_personal,
-        }
-    elif module == "socials":
-        columns = {f"social_{network}": truth.socials.get(network, "") for network in NETWORKS}
-    elif module == "phones_extra":
-        columns = {"phone_secondary": truth.phone_secondary, "mobile": truth.mobile, "fax": truth.fax}
-    elif module == "legal_ids":
-        source = truth.legal_url if truth.siren else ""
-        columns = {"siren": truth.siren, "siret": truth.siret, "legal_ids_source_url": source}
-    elif module == "legal_mentions":
-        columns = {key: truth.legal.get(key, "") for key in LEGAL_COLUMNS}
-        columns["mentions_legales_url"] = truth.legal_url if truth.legal else ""
-    else:
-        raise ValueError(module)
-    return {**columns, "fetch_error": truth.fetch_error}
+    return {**TRUTHS[module](site.truth, deep), "fetch_error": site.truth.fetch_error}
 
 
 def mismatches(sites: list[SiteSpec], rows: list[dict[str, str]], module: str, **options: bool) -> list[str]:

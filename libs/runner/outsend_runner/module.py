@@ -1,4 +1,10 @@
-"""What a module is: one class that declares itself and does the work of a row or a table."""
+"""What a module is: one class that declares itself and does the work of a row, a table or a source.
+
+A worker service lists one instance of each of its module classes (``MODULES`` in its
+``modules/__init__.py``) and hands them to :func:`outsend_runner.worker.serve_modules` with the
+service-wide resources they read (the HTTP fetcher, the Maps browser …): a module is built
+without arguments and finds those resources in :attr:`JobContext.resources`.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,14 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from outsend_contracts.registry import REGISTRY, ModuleSpec
 from outsend_platform.objects import ObjectStorage
 from outsend_runner.journal import JobJournal
 from outsend_runner.table import Table
+
+R = TypeVar("R")
 
 
 class JobFailure(Exception):
@@ -53,6 +61,13 @@ class JobContext:
     resources: dict[str, Any] = field(default_factory=dict)
     """Service-wide helpers a worker service hands to its modules (HTTP client, browser …)."""
 
+    def resource(self, name: str, kind: type[R]) -> R:
+        """The resource ``name`` the worker handed over (one the module declares in ``uses``)."""
+        value = self.resources[name]
+        if not isinstance(value, kind):
+            raise TypeError(f"resource {name!r} is a {type(value).__name__}, not a {kind.__name__}")
+        return value
+
     def note(self, message: str) -> None:
         """Something the user should know about how their input was read (the job's ``notice``)."""
         self.notices.append(message)
@@ -63,6 +78,10 @@ class JobContext:
 
 class Module(ABC):
     slug: ClassVar[str]
+    """The module's registry entry (``outsend_contracts.registry.modules``): lane, needs, produces …"""
+    uses: ClassVar[frozenset[str]] = frozenset()
+    """The resources (keys of :attr:`JobContext.resources`) this module reads: a worker that does
+    not hand them all over refuses to start instead of failing its first job."""
 
     @property
     def spec(self) -> ModuleSpec:
@@ -142,6 +161,10 @@ class SourceModule(Module):
 
     async def close(self, context: JobContext) -> None:
         """Release what ``open`` took."""
+
+    def units_at_once(self, context: JobContext) -> int:
+        """How many units of this job are explored at once (``concurrency`` unless a resource says)."""
+        return self.concurrency
 
     @abstractmethod
     async def plan(self, context: JobContext) -> list[Unit]:

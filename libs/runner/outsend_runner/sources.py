@@ -135,7 +135,7 @@ class SourceRun:
                     busy -= 1
                     wake.set()
 
-        workers = [asyncio.create_task(worker()) for _ in range(self._module.concurrency)]
+        workers = [asyncio.create_task(worker()) for _ in range(self._module.units_at_once(self._context))]
         gathered = asyncio.gather(*workers)
         stopping = asyncio.create_task(_wake_on(stop, wake))
         try:

@@ -86,6 +86,10 @@ class UnitCheckpoints:
     ) -> tuple[UnitOutcome, list[Unit]]:
         """Record a unit's rows, then its outcome and follow-ups as ``outcome(new_keys)`` decides."""
         async with self._pool.acquire() as connection, connection.transaction():
+            # Units of one job complete one at a time: two tiles inserting the same places in
+            # different orders would otherwise wait on each other's rows and deadlock. (Seed 1:
+            # not the key of the job's run lock in ``Checkpoints.exclusive``, which is held.)
+            await connection.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", job_id)
             new: list[str] = []
             for key, data in keyed_rows:
                 inserted = await connection.fetchval(

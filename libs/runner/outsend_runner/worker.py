@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -37,7 +37,13 @@ async def serve_modules(
     runtime: Runtime, modules: Sequence[Module], resources: dict[str, Any] | None = None
 ) -> list[Coroutine[Any, Any, None]]:
     """Announce the modules, then return one consuming loop per lane they run on, and the
-    heartbeat that keeps them announced while the worker lives."""
+    heartbeat that keeps them announced while the worker lives.
+
+    ``modules`` is the service's ``MODULES`` (one instance per module class); ``resources`` are the
+    service-wide helpers they read from :attr:`~outsend_runner.module.JobContext.resources`.
+    """
+    resources = resources or {}
+    check_declarations(runtime.name, modules, resources)
     js = runtime.broker.js
     await runtime.migrate(MIGRATIONS)
     checkpoints = Checkpoints(runtime.db)
@@ -53,7 +59,7 @@ async def serve_modules(
     )
     by_lane: dict[Lane, list[str]] = defaultdict(list)
     for module in modules:
-        assert module.spec.lane is not None, module.slug
+        assert module.spec.lane is not None  # checked above
         by_lane[module.spec.lane].append(module.slug)
     announcer = ModuleAnnouncer(js, runtime.name, [module.slug for module in modules])
     await announcer.announce()
@@ -83,6 +89,19 @@ async def serve_modules(
         )
         for lane, slugs in by_lane.items()
     ]
+
+
+def check_declarations(service: str, modules: Sequence[Module], resources: Mapping[str, Any]) -> None:
+    """Refuse to start a worker whose modules its registry entries or its resources contradict:
+    each module runs where its spec says, on a lane, with every resource it declares in ``uses``."""
+    for module in modules:
+        spec = module.spec
+        if spec.service != service or spec.lane is None:
+            raise RuntimeError(
+                f"{module.slug}: the registry runs it in {spec.service} on {spec.lane}, not in {service}"
+            )
+        if missing := module.uses - resources.keys():
+            raise RuntimeError(f"{module.slug}: {service} does not hand it {', '.join(sorted(missing))}")
 
 
 async def _purge_stale_units(units: UnitCheckpoints, runtime: Runtime, every: float = 3600.0) -> None:

@@ -1,8 +1,8 @@
 """``svc.enrichers.filter_preview``: the filter module's own evaluator on a window of a job's output.
 
 The pipeline editor previews a ``filter`` node on its predecessor's rows; answering here, with
-:func:`~outsend_enrichers.modules.filter.apply_filter`, guarantees the count is the one the job
-will find.
+:func:`~outsend_enrichers.modules.filter.rules.apply_filter`, guarantees the count is the one the
+job will find.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import csv
 from outsend_contracts import errors, subjects
 from outsend_contracts.pipelines.public import FilterPreview, FilterPreviewRequest
 from outsend_contracts.resultfile import decode_csv, result_object
-from outsend_enrichers.modules.filter import FilterRuleError, apply_filter
+from outsend_enrichers.modules.filter.rules import FilterRuleError, apply_filter
 from outsend_platform.objects import ObjectStorage
 from outsend_runner.table import Table
 

@@ -20,14 +20,14 @@ FETCH_ERROR = "fetch_error"
 
 
 class WebModule(RowModule):
+    uses = frozenset({"fetcher"})
     concurrency = 96
     """Rows in flight; the fetcher caps requests in flight and per host."""
     kinds: ClassVar[tuple[PageKind, ...]]
     max_pages: ClassVar[int] = 4
 
     def reader(self, context: JobContext) -> SiteReader:
-        fetcher: Fetcher = context.resources["fetcher"]
-        return SiteReader(fetcher, proxied=self.spec.lane is Lane.MULTI_PROXY)
+        return SiteReader(context.resource("fetcher", Fetcher), proxied=self.spec.lane is Lane.MULTI_PROXY)
 
     async def read_site(
         self,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from outsend_enrichers.modules.import_ import parse_table, spreadsheet_csv_url
+from outsend_enrichers.modules.import_ import spreadsheet_csv_url
+from outsend_enrichers.modules.import_.parsing import parse_table
 from outsend_runner.module import JobFailure
 
 

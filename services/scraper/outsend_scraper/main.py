@@ -12,7 +12,7 @@ from outsend_runner.worker import serve_modules
 from outsend_scraper.estimate import estimate
 from outsend_scraper.geo.zones import ZoneResolver
 from outsend_scraper.maps.browser import MapsBrowser
-from outsend_scraper.modules import modules
+from outsend_scraper.modules import MODULES
 from outsend_scraper.settings import ScraperSettings
 from outsend_web.proxies import ProxyPool
 
@@ -32,7 +32,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
         await runtime.stop.wait()
         await browser.close()
 
-    loops = await serve_modules(runtime, modules(settings.pages), {"browser": browser, "zones": zones})
+    loops = await serve_modules(runtime, MODULES, {"browser": browser, "zones": zones})
     return [*loops, close_browser()]
 
 

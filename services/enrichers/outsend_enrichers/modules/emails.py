@@ -50,7 +50,7 @@ class EmailsModule(WebModule):
         if _deep(context):
             from outsend_web.browser import Renderer  # Playwright only in processes that render
 
-            fetcher: Fetcher = context.resources["fetcher"]
+            fetcher = context.resource("fetcher", Fetcher)
             renderer = Renderer(fetcher, proxied=True, pages_at_once=PAGES_RENDERED_AT_ONCE)
             await renderer.start()
             self._renderers[context.job_id] = renderer
@@ -92,6 +92,3 @@ class EmailsModule(WebModule):
 
 def _deep(context: JobContext) -> bool:
     return context.options.get("mode") == "deep"
-
-
-module = EmailsModule()

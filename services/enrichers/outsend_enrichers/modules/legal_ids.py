@@ -32,6 +32,3 @@ class LegalIdsModule(WebModule):
 
     def counts_as_result(self, produced: Mapping[str, str]) -> bool:
         return bool(produced.get("siren"))
-
-
-module = LegalIdsModule()

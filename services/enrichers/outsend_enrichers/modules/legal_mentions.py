@@ -30,6 +30,3 @@ class LegalMentionsModule(WebModule):
 
     def counts_as_result(self, produced: Mapping[str, str]) -> bool:
         return bool(produced.get("mentions_legales_url"))
-
-
-module = LegalMentionsModule()

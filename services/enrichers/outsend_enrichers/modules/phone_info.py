@@ -68,6 +68,3 @@ class PhoneInfoModule(RowModule):
 
     def counts_as_result(self, produced: Mapping[str, str]) -> bool:
         return bool(produced.get("phone_e164"))
-
-
-module = PhoneInfoModule()

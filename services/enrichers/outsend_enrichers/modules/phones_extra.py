@@ -29,6 +29,3 @@ class PhonesExtraModule(WebModule):
 
     def counts_as_result(self, produced: Mapping[str, str]) -> bool:
         return any(produced.get(key) for key in ("phone_secondary", "mobile", "fax"))
-
-
-module = PhonesExtraModule()

@@ -28,6 +28,3 @@ class SocialsModule(WebModule):
 
     def counts_as_result(self, produced: Mapping[str, str]) -> bool:
         return any(value for key, value in produced.items() if key.startswith("social_"))
-
-
-module = SocialsModule()

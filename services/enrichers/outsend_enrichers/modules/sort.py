@@ -82,6 +82,3 @@ class SortModule(TableModule):
         ):
             await context.log(f"Colonne « {sort_by} » absente : ordre d'origine conservé", "warn")
         return Table(table.columns, sort_rows(table, context.options))
-
-
-module = SortModule()

@@ -67,6 +67,11 @@ class MapsBrowser:
         self._lock = asyncio.Lock()
 
     @property
+    def pages(self) -> int:
+        """Pages a job may keep busy at once (``OUTSEND_SCRAPER_PAGES``): the modules' concurrency."""
+        return self._settings.pages
+
+    @property
     def base_url(self) -> str:
         return self._settings.maps_base_url
 

@@ -1,4 +1,5 @@
-"""The modules this service runs, one file each."""
+"""The modules this service runs, one file each; :mod:`outsend_scraper.main` serves ``MODULES``
+with the resources they declare (``browser``: the Maps browser, ``zones``: the zone resolver)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,4 @@ from outsend_runner.module import Module
 from outsend_scraper.modules.reviews import ReviewsModule
 from outsend_scraper.modules.scrap import ScrapModule
 
-
-def modules(pages: int) -> tuple[Module, ...]:
-    return (ScrapModule(pages), ReviewsModule(pages))
+MODULES: tuple[Module, ...] = (ScrapModule(), ReviewsModule())

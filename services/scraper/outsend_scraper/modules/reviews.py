@@ -39,14 +39,14 @@ def place_path(link: str) -> str:
 
 class ReviewsModule(RowModule):
     slug = "reviews"
-    concurrency = 3
+    uses = frozenset({"browser"})
 
-    def __init__(self, pages: int = 3) -> None:
-        self.concurrency = pages
+    def rows_at_once(self, context: JobContext) -> int:
+        return context.resource("browser", MapsBrowser).pages  # one place page per browser page
 
     async def process(self, table: Table, row: dict[str, str], context: JobContext) -> list[dict[str, Any]]:
         path = place_path(table.value(row, "lien_google_maps"))
-        browser: MapsBrowser = context.resources["browser"]
+        browser = context.resource("browser", MapsBrowser)
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 place = await browser.place(path)

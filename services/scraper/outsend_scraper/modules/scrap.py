@@ -44,11 +44,14 @@ class _Job:
 
 class ScrapModule(SourceModule):
     slug = "scrap"
+    uses = frozenset({"browser", "zones"})
     tallied = ("query", "zone")
 
-    def __init__(self, pages: int = 3) -> None:
-        self.concurrency = pages
+    def __init__(self) -> None:
         self._jobs: dict[str, _Job] = {}
+
+    def units_at_once(self, context: JobContext) -> int:
+        return context.resource("browser", MapsBrowser).pages  # one search per browser page
 
     # --- planning ----------------------------------------------------------------------------------
     async def plan(self, context: JobContext) -> list[Unit]:
@@ -76,7 +79,7 @@ class ScrapModule(SourceModule):
         search = _search(unit)
         tile = search.tile
         query = unit.data["query"]
-        browser: MapsBrowser = context.resources["browser"]
+        browser = context.resource("browser", MapsBrowser)
         lat, lon = tile.centre
         for attempt in range(1, ATTEMPTS + 1):
             try:
@@ -191,8 +194,7 @@ class ScrapModule(SourceModule):
 
     @staticmethod
     def _zones(context: JobContext) -> ZoneResolver:
-        resolver: ZoneResolver = context.resources["zones"]
-        return resolver
+        return context.resource("zones", ZoneResolver)
 
 
 def _search(unit: Unit) -> Search:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from outsend_enrichers.modules.filter import FilterRuleError, apply_filter
+from outsend_enrichers.modules.filter.rules import FilterRuleError, apply_filter
 from outsend_runner.table import Table
 
 ROWS = [

@@ -1,8 +1,10 @@
-"""``filter``: keep the rows that match the rules; same columns, fewer rows.
+"""The filter's rule engine: the rows of a table that a filter configuration keeps.
 
-Both grammars are accepted (ruling 1): the flat keys of the filter page, applied in the page's
-order, and ``rules: {logic, conditions: [{column, op, value}]}`` of the pipelines page. The
-same :func:`apply_filter` serves jobs and the pipeline editor's preview.
+Both grammars (ruling 1): the flat keys of the filter page, applied in the page's order, and
+``rules: {logic, conditions: [{column, op, value}]}`` of the pipelines page, then
+``dedup_column`` and sampling. :func:`apply_filter` serves the ``filter`` module and the
+pipeline editor's preview alike. The options' shape (unknown keys, RE2 patterns) is checked at
+creation by :mod:`outsend_contracts.filter_rules`; what reaches here is applied.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from outsend_contracts import filter_patterns
 from outsend_contracts.aggregators import is_aggregator_url
 from outsend_contracts.aliases import canonical_name
 from outsend_enrichers.mailboxes import addresses, is_disposable, is_personal
-from outsend_runner.module import JobContext, JobFailure, TableModule
 from outsend_runner.table import Table
 
 Row = dict[str, str]
@@ -289,21 +290,3 @@ _OPERATORS: dict[str, Callable[[str, Any], bool]] = {
     "is_not_empty": lambda actual, _: bool(actual),
     "regex": _regex,
 }
-
-
-class FilterModule(TableModule):
-    slug = "filter"
-
-    async def transform(self, table: Table | None, context: JobContext) -> Table:
-        assert table is not None
-        try:
-            rows, report = apply_filter(table, context.options)
-        except FilterRuleError as error:
-            raise JobFailure(str(error)) from error
-        for skipped in report.skipped_rules:
-            await context.log(f"Règle ignorée : {skipped}", "warn")
-        await context.log(f"{report.matched} ligne(s) gardée(s) sur {report.total}")
-        return Table(table.columns, rows)
-
-
-module = FilterModule()

@@ -1,9 +1,9 @@
-"""``import``: bring a CSV (pasted, a public spreadsheet URL, or a previous job) in as places.
+"""Reading an imported CSV: its encoding, delimiter and header, into canonical columns.
 
 Delimiter (comma, semicolon, tab) and encoding (UTF-8, with or without BOM, UTF-16 with BOM,
 else cp1252) are detected; headers are matched to canonical columns through the alias table; a
 file without a header has its columns inferred from their content. NUL characters (which no
-database text holds) are removed. The ``notice`` says what was done.
+database text holds) are removed. :func:`parse_table` returns the notices saying what was done.
 """
 
 from __future__ import annotations
@@ -13,16 +13,13 @@ import csv
 import io
 import re
 from collections import Counter
-from urllib.parse import parse_qs, urlsplit
 
 import phonenumbers
 
-from outsend_contracts import errors, registry, subjects
+from outsend_contracts import errors
 from outsend_contracts.aliases import canonical_name
-from outsend_contracts.resultfile import result_object
-from outsend_runner.module import JobContext, JobFailure, TableModule
-from outsend_runner.table import Table, read_csv
-from outsend_web.fetch import Fetcher, FetchError
+from outsend_runner.module import JobFailure
+from outsend_runner.table import Table
 
 DELIMITERS = (";", ",", "\t")
 SNIFF_CHARS = 10_000
@@ -157,58 +154,3 @@ def _canonical_headers(headers: list[str]) -> tuple[list[str], list[tuple[str, s
         else:
             columns.append(header if header not in columns else f"{header}_{len(columns) + 1}")
     return columns, renamed
-
-
-def spreadsheet_csv_url(url: str) -> str:
-    """A Google Sheets share link becomes its CSV export link; other URLs are used as given."""
-    parts = urlsplit(url)
-    match = re.match(r"/spreadsheets/d/([\w-]+)", parts.path)
-    if parts.hostname == "docs.google.com" and match:
-        gid = parse_qs(parts.fragment).get("gid") or parse_qs(parts.query).get("gid") or ["0"]
-        return f"https://docs.google.com/spreadsheets/d/{match.group(1)}/export?format=csv&gid={gid[0]}"
-    return url
-
-
-class ImportModule(TableModule):
-    slug = "import"
-
-    async def transform(self, table: Table | None, context: JobContext) -> Table:
-        source = context.options.get("source", "paste")
-        if source == "from_job":
-            return await self._from_job(context)
-        data = await (self._download(context) if source == "url" else self._pasted(context))
-        imported, notices = parse_table(data)
-        for notice in notices:
-            context.note(notice)
-        if len(imported.rows) > registry.MAX_ITEMS:
-            raise JobFailure(errors.ROW_LIMIT.format(max_items=registry.MAX_ITEMS))
-        await context.log(f"{len(imported.rows)} ligne(s) importée(s), {len(imported.columns)} colonne(s)")
-        return imported
-
-    async def _pasted(self, context: JobContext) -> bytes:
-        data = await context.objects.get(subjects.OBJ_INPUTS, context.input_object or "")
-        if data is None:
-            raise JobFailure(errors.RESULT_GONE)
-        return data
-
-    async def _download(self, context: JobContext) -> bytes:
-        fetcher: Fetcher = context.resources["fetcher"]
-        url = spreadsheet_csv_url(str(context.options.get("url", "")))
-        try:
-            page = await fetcher.get(url)
-        except FetchError as error:
-            raise JobFailure(f"Tableur inaccessible : {error}") from error
-        if page.status != 200:
-            raise JobFailure(f"Tableur inaccessible : HTTP {page.status} (le partage doit être public)")
-        return page.content
-
-    async def _from_job(self, context: JobContext) -> Table:
-        data = await context.objects.get(subjects.OBJ_RESULTS, result_object(context.source_job_id or ""))
-        if data is None:
-            raise JobFailure(errors.RESULT_GONE)
-        table = read_csv(data)
-        context.note(f"Reprise des {len(table.rows)} lignes du job {context.source_job_id}.")
-        return table
-
-
-module = ImportModule()
