@@ -58,7 +58,7 @@ def run_service(name: str, setup: Setup, *, schema: str | None = None, migration
 async def _serve(name: str, setup: Setup, schema: str | None, migrations: str | None) -> None:
     settings = Settings.from_env()
     connection = await broker.connect(settings.nats_url, name)
-    runtime = Runtime(name=name, settings=settings, broker=connection, rpc=RpcServer(connection.nc, name))
+    runtime = Runtime(name=name, settings=settings, broker=connection, rpc=RpcServer(connection, name))
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, runtime.stop.set)

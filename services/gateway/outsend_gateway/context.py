@@ -54,12 +54,10 @@ class Gateway:
         self._served = ServedModules(self.broker.js)
 
     async def call(self, subject: str, request: Any, result_type: type[Result], timeout: float = 10.0) -> Result:
-        return await rpc.call(self.broker.nc, subject, request, result_type, timeout=timeout)
+        return await rpc.call(self.broker, subject, request, result_type, timeout=timeout)
 
     async def command(self, subject: str, command: Any, msg_id: str, result_type: type[Result]) -> Result:
-        return await commands.send(
-            self.broker.nc, self.broker.js, subject, command, msg_id=msg_id, result_type=result_type
-        )
+        return await commands.send(self.broker, subject, command, msg_id=msg_id, result_type=result_type)
 
     async def job(self, job_id: str, user_id: int) -> JobState:
         return await self.call(subjects.JOBS_GET, GetJob(job_id=job_id, user_id=user_id), JobState)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from nats.js import JetStreamContext
-
 from outsend_contracts import errors, registry, subjects
 from outsend_contracts.clock import utc_now
 from outsend_contracts.jobs import commands as cmd
@@ -18,6 +16,7 @@ from outsend_jobs.repository import JobRepository
 from outsend_jobs.settings import JobsSettings
 from outsend_jobs.writer import JobWriter
 from outsend_platform import commands
+from outsend_platform.broker import Broker
 from outsend_platform.eventstore import EventStore
 from outsend_platform.objects import ObjectStorage
 from outsend_platform.tracing import inject_headers
@@ -34,10 +33,10 @@ class JobLifecycle:
         store: EventStore,
         objects: ObjectStorage,
         settings: JobsSettings,
-        js: JetStreamContext,
+        broker: Broker,
         quotas: AccountQuotas,
     ) -> None:
-        self._js = js
+        self._broker = broker
         self._quotas = quotas
         self._writer = writer
         self._repository = repository
@@ -149,7 +148,9 @@ class JobLifecycle:
         spec = registry.REGISTRY.get(state.job_type)
         if spec is not None and spec.service is not None:
             forget = cmd.ForgetJob(job_id=state.id)
-            await commands.post(self._js, subjects.cmd_forget_job(spec.service), forget, msg_id=f"forget-{state.id}")
+            await commands.post(
+                self._broker, subjects.cmd_forget_job(spec.service), forget, msg_id=f"forget-{state.id}"
+            )
 
     async def resume(self, command: cmd.ResumeJob) -> JobState:
         source = await self._owned(command.job_id, command.user_id)
