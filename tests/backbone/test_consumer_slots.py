@@ -2,7 +2,8 @@
 
 A lane of n slots holds at most n messages unacknowledged however many wait (nothing is fetched
 ahead of a free slot, so nothing runs out its ``ack_wait`` in a busy process), a handler that
-raised gets its message again, and a consumer stopped mid-work hands the message back at once.
+raised gets its message again, and a consumer stopped mid-work hands the message back after its
+grace period instead of holding it until ``ack_wait``.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def test_a_failed_handler_gets_its_message_again_and_a_stop_hands_work_back(plat
             async with consuming(broker, spec, fail_then_hang, 1):
                 await publish(broker, spec, 1)
                 await asyncio.wait_for(started.wait(), 20)
-            # Stopped mid-work: the message waits again at once, not held until ``ack_wait`` (30 s).
+            # Stopped mid-work: after the grace period the message waits again, not held for ``ack_wait`` (30 s).
             await asyncio.sleep(1)
             return deliveries, await pending(broker, spec)
         finally:

@@ -26,6 +26,11 @@ from outsend_platform.logging import get_logger
 
 log = get_logger(__name__)
 
+GRACE_SECONDS = 3.0
+"""On shutdown, how long a handler still running may finish before it is cancelled (and its
+message nak'ed): short work ends cleanly, long work goes back at once rather than after
+``ack_wait``. Under the five seconds a stopping service gives its loops."""
+
 _RETENTION = {"limits": js_api.RetentionPolicy.LIMITS, "workqueue": js_api.RetentionPolicy.WORK_QUEUE}
 
 
@@ -71,6 +76,7 @@ async def connect(url: str, name: str) -> Broker:
         serializer=None,
         # Our own structured logs say what matters; FastStream's per-message lines cost CPU.
         logger=None,
+        graceful_timeout=GRACE_SECONDS,
     )
     await stream.start()
     return Broker(stream=stream, js=stream.connection.jetstream(timeout=10))

@@ -37,7 +37,8 @@ async def consume(
     """Run ``handler`` on each message, at most ``concurrency`` at a time, until ``stop`` is set.
 
     The handler acks. If it raises, the message is nak'ed with a short delay and will be
-    redelivered; on shutdown, work still running is nak'ed at once for another replica.
+    redelivered; on shutdown, work still running after ``GRACE_SECONDS`` is nak'ed for another
+    replica.
     """
     await ensure_consumer(broker.js, spec)
 
@@ -62,13 +63,12 @@ async def consume(
             await slot.start()
         await stop.wait()
     finally:
-        # Stopping cancels the work in flight; wait for it to be nak'ed before the connection closes.
+        # Each slot lets its handler finish within the grace period, then cancels it (the
+        # message is nak'ed); wait for those naks before the connection closes.
         in_flight = [task for slot in slots for task in slot.tasks]
-        for slot in slots:
-            with contextlib.suppress(Exception):
-                await slot.stop()
+        await asyncio.gather(*(slot.stop() for slot in slots), return_exceptions=True)
         if in_flight:
-            await asyncio.wait(in_flight, timeout=5)
+            await asyncio.wait(in_flight, timeout=1)
 
 
 async def _handle(durable: str, handler: Handler, message: Msg) -> None:

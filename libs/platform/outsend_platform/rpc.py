@@ -6,6 +6,7 @@ value back or the same ``DomainError`` re-raised, so a refusal crosses services 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -102,5 +103,4 @@ class RpcServer:
         self._subscribers.append(subscriber)
 
     async def close(self) -> None:
-        for subscriber in self._subscribers:
-            await subscriber.stop()
+        await asyncio.gather(*(subscriber.stop() for subscriber in self._subscribers), return_exceptions=True)
