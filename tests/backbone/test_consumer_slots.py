@@ -102,11 +102,11 @@ def test_a_busy_lane_holds_no_more_messages_than_its_slots(platform: LocalPlatfo
 
 
 def test_a_failed_handler_gets_its_message_again_and_a_stop_hands_work_back(platform: LocalPlatform) -> None:
-    async def scenario() -> tuple[list[int], tuple[int, int]]:
+    async def scenario() -> tuple[list[int], float]:
         broker = await connect(platform.connection_env()["OUTSEND_NATS_URL"], "tests-consumer-slots")
         spec = lane_of_test(1)
         deliveries: list[int] = []
-        started = asyncio.Event()
+        started, taken_over = asyncio.Event(), asyncio.Event()
 
         async def fail_then_hang(message: Msg) -> None:
             deliveries.append(message.metadata.num_delivered)
@@ -115,16 +115,23 @@ def test_a_failed_handler_gets_its_message_again_and_a_stop_hands_work_back(plat
             started.set()
             await asyncio.Event().wait()  # long work, cut short by the stop
 
+        async def take_over(message: Msg) -> None:
+            deliveries.append(message.metadata.num_delivered)
+            taken_over.set()
+            await message.ack()
+
         try:
             async with consuming(broker, spec, fail_then_hang, 1):
                 await publish(broker, spec, 1)
                 await asyncio.wait_for(started.wait(), 20)
-            # Stopped mid-work: after the grace period the message waits again, not held for ``ack_wait`` (30 s).
-            await asyncio.sleep(1)
-            return deliveries, await pending(broker, spec)
+            stopped_at = asyncio.get_running_loop().time()
+            # Another replica gets the work without waiting out ``ack_wait`` (30 s).
+            async with consuming(broker, spec, take_over, 1):
+                await asyncio.wait_for(taken_over.wait(), 20)
+            return deliveries, asyncio.get_running_loop().time() - stopped_at
         finally:
             await remove(broker, spec)
 
-    deliveries, after_stop = asyncio.run(scenario())
-    assert deliveries == [1, 2]
-    assert after_stop == (0, 1)
+    deliveries, handed_over_after = asyncio.run(scenario())
+    assert deliveries == [1, 2, 3]
+    assert handed_over_after < 15
