@@ -58,7 +58,7 @@ async def event_to_running(platform: LocalPlatform, api: Api, samples: int) -> d
         if len(next_of) <= samples:
             next_of[successor] = new_job_id()
             await commands.post(
-                broker.js,
+                broker,
                 subjects.CMD_JOBS_CREATE,
                 CreateJob(
                     job_id=successor,

@@ -49,7 +49,7 @@ def serve_account_erasure(runtime: Runtime, erase: Callable[[int], Awaitable[Non
         await message.ack()
 
     spec = streams.account_erasure_consumer(runtime.name)
-    return consume(runtime.broker.js, spec, handle, concurrency=1, stop=runtime.stop)
+    return consume(runtime.broker, spec, handle, concurrency=1, stop=runtime.stop)
 
 
 async def serve_account_export(runtime: Runtime, export: Callable[[int], Awaitable[Any]]) -> None:

@@ -1,12 +1,21 @@
-"""Connecting to NATS and declaring JetStream resources from ``outsend_contracts.streams``."""
+"""Connecting to NATS and declaring JetStream resources from ``outsend_contracts.streams``.
+
+The connection is FastStream's :class:`NatsBroker`: subscribers, publishers, request/reply and
+trace propagation go through it. Its nats-py client and JetStream context stay reachable for what
+FastStream does not offer (ordered consumers, appends conditional on a subject's last sequence,
+KV compare-and-set): see docs/architecture.md.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
-import nats
+from faststream.message import StreamMessage
+from faststream.nats import NatsBroker
+from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js import api as js_api
@@ -17,17 +26,26 @@ from outsend_platform.logging import get_logger
 
 log = get_logger(__name__)
 
+GRACE_SECONDS = 3.0
+"""On shutdown, how long a handler still running may finish before it is cancelled (and its
+message nak'ed): short work ends cleanly, long work goes back at once rather than after
+``ack_wait``. Under the five seconds a stopping service gives its loops."""
+
 _RETENTION = {"limits": js_api.RetentionPolicy.LIMITS, "workqueue": js_api.RetentionPolicy.WORK_QUEUE}
 
 
 @dataclass
 class Broker:
-    nc: Client
+    stream: NatsBroker
     js: JetStreamContext
 
+    @property
+    def nc(self) -> Client:
+        return self.stream.connection
+
     async def close(self) -> None:
-        if not self.nc.is_closed:
-            await self.nc.drain()
+        """Stop every subscriber (in-flight work is released), then drain the connection."""
+        await self.stream.stop()
 
 
 async def connect(url: str, name: str) -> Broker:
@@ -42,17 +60,30 @@ async def connect(url: str, name: str) -> Broker:
     async def on_error(error: Exception) -> None:
         log.warning("nats.error", error=repr(error))
 
-    nc = await nats.connect(
+    stream = NatsBroker(
         url,
         name=f"outsend-{name}",
         max_reconnect_attempts=-1,
-        reconnect_time_wait=0.5,
+        reconnect_time_wait=0.5,  # type: ignore[arg-type]  # nats-py takes seconds as a float
         connect_timeout=5,
         disconnected_cb=on_disconnect,
         reconnected_cb=on_reconnect,
         error_cb=on_error,
+        # Continues the trace carried in each message's headers, and injects it on publish.
+        middlewares=[NatsTelemetryMiddleware()],
+        # Handlers get the raw body and decode it with their msgspec type (no JSON pass first).
+        decoder=_raw_body,
+        serializer=None,
+        # Our own structured logs say what matters; FastStream's per-message lines cost CPU.
+        logger=None,
+        graceful_timeout=GRACE_SECONDS,
     )
-    return Broker(nc=nc, js=nc.jetstream(timeout=10))
+    await stream.start()
+    return Broker(stream=stream, js=stream.connection.jetstream(timeout=10))
+
+
+async def _raw_body(message: StreamMessage[Any]) -> bytes:
+    return message.body
 
 
 async def ensure_resources(js: JetStreamContext) -> None:

@@ -1,4 +1,10 @@
-"""Durable pull consumers: fetch only what can be handled now, keep long work alive."""
+"""Durable pull consumers on FastStream: fetch only what can be handled now, keep long work alive.
+
+Each free slot is its own FastStream pull subscriber bound to the durable consumer, fetching one
+message at a time. A single subscriber with ``max_workers > 1`` would fetch ahead of its workers
+and leave messages waiting unacknowledged while their ``ack_wait`` runs out (FastStream issue
+#2563); a batch would hold every slot until its slowest message is done.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,13 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+from faststream import AckPolicy
+from faststream.nats import JStream, PullSub
+from faststream.nats.annotations import NatsMessage
 from nats.aio.msg import Msg
-from nats.errors import ConnectionClosedError
-from nats.errors import TimeoutError as NatsTimeoutError
-from nats.js import JetStreamContext
 
 from outsend_contracts.streams import ConsumerSpec
-from outsend_platform.broker import ensure_consumer
+from outsend_platform.broker import Broker, ensure_consumer
 from outsend_platform.logging import get_logger
 
 log = get_logger(__name__)
@@ -21,7 +27,7 @@ Handler = Callable[[Msg], Awaitable[None]]
 
 
 async def consume(
-    js: JetStreamContext,
+    broker: Broker,
     spec: ConsumerSpec,
     handler: Handler,
     *,
@@ -31,37 +37,38 @@ async def consume(
     """Run ``handler`` on each message, at most ``concurrency`` at a time, until ``stop`` is set.
 
     The handler acks. If it raises, the message is nak'ed with a short delay and will be
-    redelivered. Messages are fetched only for free slots, so nothing waits unacknowledged in
-    this process while its ``ack_wait`` runs out.
+    redelivered; on shutdown, work still running after ``GRACE_SECONDS`` is nak'ed for another
+    replica.
     """
-    await ensure_consumer(js, spec)
-    subscription = await js.pull_subscribe_bind(durable=spec.durable, stream=spec.stream)
-    running: set[asyncio.Task[None]] = set()
+    await ensure_consumer(broker.js, spec)
+
+    async def on_message(message: NatsMessage) -> None:
+        await _handle(spec.durable, handler, message.raw_message)
+
+    slots = []
+    for _ in range(concurrency):
+        slot = broker.stream.subscriber(
+            spec.filter_subjects[0],
+            stream=JStream(spec.stream, declare=False),
+            durable=spec.durable,
+            pull_sub=PullSub(batch_size=1, timeout=1.0),
+            # Acks are the handler's: one that raised is nak'ed with a delay below, never dropped.
+            ack_policy=AckPolicy.MANUAL,
+            persistent=False,
+        )
+        slot(on_message)
+        slots.append(slot)
     try:
-        while not stop.is_set():
-            if len(running) >= concurrency:
-                await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-                continue
-            try:
-                messages = await subscription.fetch(concurrency - len(running), timeout=1.0)
-            except (NatsTimeoutError, TimeoutError):
-                continue
-            except ConnectionClosedError:
-                return
-            except Exception as error:  # broker restarting: wait and fetch again
-                log.warning("consumer.fetch_failed", consumer=spec.durable, error=repr(error))
-                await asyncio.sleep(0.5)
-                continue
-            for message in messages:
-                task = asyncio.create_task(_handle(spec.durable, handler, message))
-                running.add(task)
-                task.add_done_callback(running.discard)
+        for slot in slots:
+            await slot.start()
+        await stop.wait()
     finally:
-        with contextlib.suppress(Exception):
-            await subscription.unsubscribe()
-        for task in running:
-            task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
+        # Each slot lets its handler finish within the grace period, then cancels it (the
+        # message is nak'ed); wait for those naks before the connection closes.
+        in_flight = [task for slot in slots for task in slot.tasks]
+        await asyncio.gather(*(slot.stop() for slot in slots), return_exceptions=True)
+        if in_flight:
+            await asyncio.wait(in_flight, timeout=1)
 
 
 async def _handle(durable: str, handler: Handler, message: Msg) -> None:
@@ -76,6 +83,18 @@ async def _handle(durable: str, handler: Handler, message: Msg) -> None:
         log.exception("consumer.handler_failed", consumer=durable, subject=message.subject)
         with contextlib.suppress(Exception):
             await message.nak(delay=1.0)
+
+
+async def listen(broker: Broker, subject: str, handler: Handler, *, concurrency: int) -> None:
+    """Core NATS: run ``handler`` on each message on ``subject`` from now on, ``concurrency`` at
+    a time, for notices a missed one of which costs nothing (nothing is stored or redelivered)."""
+
+    async def on_message(message: NatsMessage) -> None:
+        await handler(message.raw_message)
+
+    subscriber = broker.stream.subscriber(subject, max_workers=concurrency, persistent=False)
+    subscriber(on_message)
+    await subscriber.start()
 
 
 @contextlib.asynccontextmanager

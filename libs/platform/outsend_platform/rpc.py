@@ -11,16 +11,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import msgspec
-from nats.aio.client import Client
-from nats.aio.msg import Msg
-from nats.aio.subscription import Subscription
+from faststream.nats.annotations import NatsMessage
+from faststream.nats.subscriber.usecases import CoreSubscriber
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeoutError
 
 from outsend_contracts import errors
 from outsend_contracts.rpc import RpcError, RpcReply
+from outsend_platform.broker import Broker
 from outsend_platform.logging import get_logger
-from outsend_platform.tracing import consumer_span, inject_headers, tracer
 
 log = get_logger(__name__)
 
@@ -29,6 +28,8 @@ Result = TypeVar("Result")
 
 _encoder = msgspec.json.Encoder()
 _reply_decoder = msgspec.json.Decoder(RpcReply)
+# Reads are short and many callers wait on them: answer this many at once per subject.
+_CONCURRENT_ANSWERS = 64
 
 
 def encode(value: Any) -> bytes:
@@ -36,7 +37,7 @@ def encode(value: Any) -> bytes:
 
 
 async def call(
-    nc: Client,
+    broker: Broker,
     subject: str,
     request: Any,
     result_type: type[Result],
@@ -44,13 +45,12 @@ async def call(
     timeout: float = 10.0,
 ) -> Result:
     """Send ``request`` and return the decoded answer, or raise the handler's ``DomainError``."""
-    with tracer().start_as_current_span(f"rpc {subject}"):
-        try:
-            message = await nc.request(subject, encode(request), timeout=timeout, headers=inject_headers())
-        except (TimeoutError, NoRespondersError, NatsTimeoutError) as error:
-            log.warning("rpc.unavailable", subject=subject, error=repr(error))
-            raise errors.DomainError(503, errors.SERVICE_UNAVAILABLE) from error
-    return decode_reply(message.data, result_type)
+    try:
+        message = await broker.stream.request(encode(request), subject, timeout=timeout)
+    except (TimeoutError, NoRespondersError, NatsTimeoutError) as error:
+        log.warning("rpc.unavailable", subject=subject, error=repr(error))
+        raise errors.DomainError(503, errors.SERVICE_UNAVAILABLE) from error
+    return decode_reply(message.body, result_type)
 
 
 def decode_reply(data: bytes, result_type: type[Result]) -> Result:
@@ -71,11 +71,10 @@ def result_reply(result: Any) -> bytes:
 class RpcServer:
     """Serves ``svc.<service>.*`` subjects in a queue group, so replicas share the load."""
 
-    def __init__(self, nc: Client, service: str) -> None:
-        self._nc = nc
+    def __init__(self, broker: Broker, service: str) -> None:
+        self._broker = broker
         self._service = service
-        self._subscriptions: list[Subscription] = []
-        self._in_flight: set[asyncio.Task[None]] = set()
+        self._subscribers: list[CoreSubscriber] = []
 
     async def route(
         self,
@@ -85,28 +84,23 @@ class RpcServer:
     ) -> None:
         decoder = msgspec.json.Decoder(request_type)
 
-        async def handle(message: Msg) -> None:
-            with consumer_span(f"handle {subject}", message.headers):
-                try:
-                    request = decoder.decode(message.data)
-                    payload = result_reply(await handler(request))
-                except errors.DomainError as error:
-                    payload = error_reply(error)
-                except msgspec.ValidationError as error:
-                    payload = error_reply(errors.DomainError(422, str(error)))
-                except Exception:
-                    log.exception("rpc.handler_failed", subject=subject)
-                    payload = error_reply(errors.DomainError(500, errors.SERVICE_UNAVAILABLE))
-            await message.respond(payload)
+        async def answer(message: NatsMessage) -> bytes:
+            try:
+                return result_reply(await handler(decoder.decode(message.body)))
+            except errors.DomainError as error:
+                return error_reply(error)
+            except msgspec.ValidationError as error:
+                return error_reply(errors.DomainError(422, str(error)))
+            except Exception:
+                log.exception("rpc.handler_failed", subject=subject)
+                return error_reply(errors.DomainError(500, errors.SERVICE_UNAVAILABLE))
 
-        async def on_message(message: Msg) -> None:
-            # nats-py runs one callback at a time per subscription: answer concurrently.
-            task = asyncio.create_task(handle(message))
-            self._in_flight.add(task)
-            task.add_done_callback(self._in_flight.discard)
-
-        self._subscriptions.append(await self._nc.subscribe(subject, queue=self._service, cb=on_message))
+        subscriber = self._broker.stream.subscriber(
+            subject, queue=self._service, max_workers=_CONCURRENT_ANSWERS, persistent=False
+        )
+        subscriber(answer)
+        await subscriber.start()
+        self._subscribers.append(subscriber)
 
     async def close(self) -> None:
-        for subscription in self._subscriptions:
-            await subscription.unsubscribe()
+        await asyncio.gather(*(subscriber.stop() for subscriber in self._subscribers), return_exceptions=True)

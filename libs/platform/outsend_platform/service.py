@@ -85,7 +85,7 @@ async def _serve(
 ) -> None:
     settings = Settings.from_env()
     connection = await broker.connect(settings.nats_url, name)
-    runtime = Runtime(name=name, settings=settings, broker=connection, rpc=RpcServer(connection.nc, name))
+    runtime = Runtime(name=name, settings=settings, broker=connection, rpc=RpcServer(connection, name))
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, runtime.stop.set)

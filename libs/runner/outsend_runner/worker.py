@@ -72,14 +72,14 @@ async def serve_modules(
                 await runner.run(order, deliveries=message.metadata.num_delivered)
         await message.ack()
 
-    forgetting = CommandRouter(runtime.broker.nc, js, runtime.name)
+    forgetting = CommandRouter(runtime.broker, runtime.name)
     forgetting.route(subjects.cmd_forget_job(runtime.name), ForgetJob, runner.forget)
     loops = [forgetting.run(runtime.stop), announcer.run(runtime.stop)]
     if units is not None:
         loops.append(_purge_stale_units(units, runtime))
     return loops + [
         consume(
-            js,
+            runtime.broker,
             streams.work_consumer(
                 runtime.name, lane.value, tuple(slugs), ack_wait_seconds=ack_wait, max_ack_pending=LANE_CAPACITY[lane]
             ),

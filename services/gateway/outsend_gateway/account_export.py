@@ -81,8 +81,8 @@ async def _all_jobs(gateway: Gateway, user_id: int) -> list[JobState]:
 async def _service_export(gateway: Gateway, entry: ExportEntry, request: AccountExportRequest) -> Any:
     """A service's records of the user; a running service that has no export keeps nothing of users."""
     try:
-        message = await gateway.broker.nc.request(
-            subjects.account_export(entry.service), rpc.encode(request), timeout=EXPORT_TIMEOUT
+        message = await gateway.broker.stream.request(
+            rpc.encode(request), subjects.account_export(entry.service), timeout=EXPORT_TIMEOUT
         )
     except NoRespondersError:
         if await _answers_health(gateway, entry.service):
@@ -90,7 +90,7 @@ async def _service_export(gateway: Gateway, entry: ExportEntry, request: Account
         raise errors.DomainError(503, errors.SERVICE_UNAVAILABLE) from None
     except (NatsTimeoutError, TimeoutError) as error:
         raise errors.DomainError(503, errors.SERVICE_UNAVAILABLE) from error
-    return rpc.decode_reply(message.data, Any)  # type: ignore[arg-type]
+    return rpc.decode_reply(message.body, Any)  # type: ignore[arg-type]
 
 
 async def _answers_health(gateway: Gateway, service: str) -> bool:

@@ -58,7 +58,7 @@ class Gateway:
 
     async def call(self, subject: str, request: Any, result_type: type[Result], timeout: float = 10.0) -> Result:
         try:
-            return await rpc.call(self.broker.nc, subject, request, result_type, timeout=timeout)
+            return await rpc.call(self.broker, subject, request, result_type, timeout=timeout)
         finally:
             if subject in subjects.CREDENTIAL_CHANGES:  # this replica at once, not after auth's notice
                 self.credentials.clear()
@@ -67,7 +67,7 @@ class Gateway:
         self, subject: str, command: Any, msg_id: str, result_type: type[Result], timeout: float = 15.0
     ) -> Result:
         return await commands.send(
-            self.broker.nc, self.broker.js, subject, command, msg_id=msg_id, result_type=result_type, timeout=timeout
+            self.broker, subject, command, msg_id=msg_id, result_type=result_type, timeout=timeout
         )
 
     async def job(self, job_id: str, user_id: int) -> JobState:

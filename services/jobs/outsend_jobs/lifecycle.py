@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from msgspec.structs import replace
-from nats.aio.client import Client
-from nats.js import JetStreamContext
 
 from outsend_contracts import errors, registry, subjects
 from outsend_contracts.clock import utc_now
@@ -22,6 +20,7 @@ from outsend_jobs.repository import JobRepository
 from outsend_jobs.settings import JobsSettings
 from outsend_jobs.writer import JobWriter
 from outsend_platform import commands, rpc
+from outsend_platform.broker import Broker
 from outsend_platform.eventstore import EventStore
 from outsend_platform.objects import ObjectStorage
 from outsend_platform.tracing import inject_headers
@@ -47,12 +46,10 @@ class JobLifecycle:
         store: EventStore,
         objects: ObjectStorage,
         settings: JobsSettings,
-        js: JetStreamContext,
+        broker: Broker,
         quotas: AccountQuotas,
-        nc: Client,
     ) -> None:
-        self._js = js
-        self._nc = nc
+        self._broker = broker
         self._quotas = quotas
         self._writer = writer
         self._repository = repository
@@ -91,7 +88,7 @@ class JobLifecycle:
     async def _estimate(self, subject: str, params: dict[str, Any]) -> Charge:
         """The module's own price of a run; its first error refuses the job."""
         query = EstimateQuery(options=params)
-        estimate = await rpc.call(self._nc, subject, query, Estimate, timeout=cmd.ESTIMATE_TIMEOUT)
+        estimate = await rpc.call(self._broker, subject, query, Estimate, timeout=cmd.ESTIMATE_TIMEOUT)
         if estimate.errors:
             raise errors.DomainError(400, estimate.errors[0])
         return Charge(ef_cost=estimate.ef_cost, grid_points_count=estimate.grid_points, notice=estimate.notice)
@@ -181,7 +178,9 @@ class JobLifecycle:
         spec = registry.REGISTRY.get(state.job_type)
         if spec is not None and spec.service is not None:
             forget = cmd.ForgetJob(job_id=state.id)
-            await commands.post(self._js, subjects.cmd_forget_job(spec.service), forget, msg_id=f"forget-{state.id}")
+            await commands.post(
+                self._broker, subjects.cmd_forget_job(spec.service), forget, msg_id=f"forget-{state.id}"
+            )
 
     async def resume(self, command: cmd.ResumeJob) -> JobState:
         source = await self._owned(command.job_id, command.user_id)

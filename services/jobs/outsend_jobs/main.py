@@ -23,6 +23,7 @@ from outsend_jobs.writer import JobWriter
 from outsend_platform import db
 from outsend_platform.accounts import serve_account_erasure
 from outsend_platform.commands import CommandRouter
+from outsend_platform.consumer import listen
 from outsend_platform.eventstore import EventStore
 from outsend_platform.logging import get_logger
 from outsend_platform.objects import ObjectStorage
@@ -33,20 +34,20 @@ SCHEMA = "jobs"
 
 
 async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
-    js, nc = runtime.broker.js, runtime.broker.nc
+    js = runtime.broker.js
     settings = JobsSettings.from_env()
     store = EventStore(js)
     objects = ObjectStorage(js)
     repository = JobRepository(runtime.db)
     projector = runtime.projections[PROJECTION.name]
     writer = JobWriter(store, projector, repository)
-    queue = JobQueue(js, runtime.db, repository, writer)
+    queue = JobQueue(runtime.broker, runtime.db, repository, writer)
     locks = await db.create_pool(runtime.settings.database_url, SCHEMA, min_size=0, max_size=COMMAND_HANDLERS)
     quotas = AccountQuotas(locks, repository, objects, settings)
-    lifecycle = JobLifecycle(writer, repository, queue, store, objects, settings, js, quotas, nc)
+    lifecycle = JobLifecycle(writer, repository, queue, store, objects, settings, runtime.broker, quotas)
     sweeper = RetentionSweeper(repository, writer, objects, settings)
 
-    commands = CommandRouter(nc, js, "jobs")
+    commands = CommandRouter(runtime.broker, "jobs")
     commands.route(subjects.CMD_JOBS_CREATE, cmd.CreateJob, lifecycle.create)
     commands.route(subjects.CMD_JOBS_CANCEL, cmd.CancelJob, lifecycle.cancel)
     commands.route(subjects.CMD_JOBS_DELETE, cmd.DeleteJob, lifecycle.delete)
@@ -64,7 +65,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
             queue.poke()
 
     for event in subjects.JOB_TERMINAL_EVENTS:
-        await nc.subscribe(subjects.job_terminal_events(event), cb=_in_task(slot_freed))
+        await listen(runtime.broker, subjects.job_terminal_events(event), slot_freed, concurrency=COMMAND_HANDLERS)
 
     async def recover() -> None:
         await projector.wait(await store.version(subjects.EVT_JOB_ALL), timeout=60)
@@ -89,17 +90,6 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
 async def _close_on_stop(stop: asyncio.Event, pool: asyncpg.Pool) -> None:
     await stop.wait()
     await pool.close()
-
-
-def _in_task(handler: Any) -> Any:
-    tasks: set[asyncio.Task[None]] = set()
-
-    async def callback(message: Msg) -> None:
-        task = asyncio.create_task(handler(message))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
-
-    return callback
 
 
 def main() -> None:

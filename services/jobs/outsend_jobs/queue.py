@@ -7,10 +7,9 @@ import contextlib
 import hashlib
 
 import asyncpg
-from nats.js import JetStreamContext
 from opentelemetry import context, propagate
 
-from outsend_contracts import subjects
+from outsend_contracts import streams, subjects
 from outsend_contracts.clock import utc_now
 from outsend_contracts.jobs import events as ev
 from outsend_contracts.jobs.commands import WorkOrder
@@ -19,8 +18,9 @@ from outsend_jobs.admission import Slot, select_admissions
 from outsend_jobs.repository import JobRepository
 from outsend_jobs.writer import JobWriter
 from outsend_platform import rpc
+from outsend_platform.broker import Broker
 from outsend_platform.logging import get_logger
-from outsend_platform.tracing import inject_headers, tracer
+from outsend_platform.tracing import tracer
 
 log = get_logger(__name__)
 
@@ -28,8 +28,8 @@ _LOCK_KEY = int.from_bytes(hashlib.sha256(b"jobs:dispatch").digest()[:8], "big",
 
 
 class JobQueue:
-    def __init__(self, js: JetStreamContext, pool: asyncpg.Pool, repository: JobRepository, writer: JobWriter) -> None:
-        self._js = js
+    def __init__(self, broker: Broker, pool: asyncpg.Pool, repository: JobRepository, writer: JobWriter) -> None:
+        self._broker = broker
         self._pool = pool
         self._repository = repository
         self._writer = writer
@@ -91,10 +91,13 @@ class JobQueue:
         token = context.attach(propagate.extract(state.trace_context or {}))
         try:
             with tracer().start_as_current_span("dispatch job", attributes={"job.id": state.id}):
-                await self._js.publish(
-                    subjects.work(state.lane, state.job_type),
+                # The id makes a re-dispatch of the same attempt (after a restart) a no-op.
+                await self._broker.stream.publish(
                     rpc.encode(order),
-                    headers=inject_headers({"Nats-Msg-Id": f"{state.id}:{state.attempt}"}),
+                    subjects.work(state.lane, state.job_type),
+                    headers={"Nats-Msg-Id": f"{state.id}:{state.attempt}"},
+                    stream=streams.WORK.name,
+                    timeout=10,
                 )
         finally:
             context.detach(token)

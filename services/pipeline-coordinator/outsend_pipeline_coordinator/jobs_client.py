@@ -5,24 +5,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 
-from nats.aio.client import Client
-from nats.js import JetStreamContext
-
 from outsend_contracts import errors, subjects
 from outsend_contracts.clock import new_id
 from outsend_contracts.jobs.commands import CREATE_TIMEOUT, CancelJob, CreateJob, GetJob
 from outsend_contracts.jobs.state import JobState
 from outsend_platform import commands, rpc
+from outsend_platform.broker import Broker
 
 
 class JobsClient:
-    def __init__(self, nc: Client, js: JetStreamContext) -> None:
-        self._nc = nc
-        self._js = js
+    def __init__(self, broker: Broker) -> None:
+        self._broker = broker
 
     async def get(self, job_id: str) -> JobState | None:
         try:
-            return await rpc.call(self._nc, subjects.JOBS_GET, GetJob(job_id=job_id), JobState)
+            return await rpc.call(self._broker, subjects.JOBS_GET, GetJob(job_id=job_id), JobState)
         except errors.DomainError as error:
             if error.status == 404:
                 return None
@@ -38,8 +35,7 @@ class JobsClient:
         # The job id makes creation idempotent; each send gets its own message id so that a
         # re-send (after a crash) reaches the jobs service and gets the existing job back.
         return await commands.send(
-            self._nc,
-            self._js,
+            self._broker,
             subjects.CMD_JOBS_CREATE,
             command,
             msg_id=new_id("pcmd"),
@@ -51,8 +47,7 @@ class JobsClient:
         """Stop a job for its owner; a job that already ended (or is gone) is left as it is."""
         try:
             await commands.send(
-                self._nc,
-                self._js,
+                self._broker,
                 subjects.CMD_JOBS_CANCEL,
                 CancelJob(job_id=job_id, user_id=None),
                 msg_id=new_id("pcmd"),

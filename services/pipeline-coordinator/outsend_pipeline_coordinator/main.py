@@ -33,17 +33,17 @@ OUTCOME_CONCURRENCY = 8
 
 
 async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
-    js, nc = runtime.broker.js, runtime.broker.nc
+    js = runtime.broker.js
     store = EventStore(js)
     objects = ObjectStorage(js)
     repository = PipelineRepository(runtime.db)
     projector = runtime.projections[PROJECTION.name]
-    jobs = JobsClient(nc, js)
+    jobs = JobsClient(runtime.broker)
     writer = PipelineWriter(store, projector, repository)
     coordinator = Coordinator(writer, repository, jobs, Spawner(jobs, objects), objects, store, projector)
-    queries = PipelineQueries(repository, jobs, objects, nc)
+    queries = PipelineQueries(repository, jobs, objects, runtime.broker)
 
-    commands = CommandRouter(nc, js, SERVICE)
+    commands = CommandRouter(runtime.broker, SERVICE)
     commands.route(subjects.CMD_PIPELINES_CREATE, cmd.CreatePipeline, coordinator.create)
     commands.route(subjects.CMD_PIPELINES_RESUME, cmd.ResumePipeline, coordinator.resume)
     commands.route(subjects.CMD_PIPELINES_CANCEL, cmd.CancelPipeline, coordinator.cancel)
@@ -67,7 +67,7 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
         await message.ack()
 
     outcomes = consume(
-        js,
+        runtime.broker,
         streams.job_outcomes_consumer(SERVICE, ack_wait_seconds=ack_wait),
         job_ended,
         concurrency=OUTCOME_CONCURRENCY,

@@ -7,8 +7,6 @@ import csv
 from dataclasses import dataclass
 from typing import Any
 
-from nats.aio.client import Client
-
 from outsend_contracts import errors, subjects
 from outsend_contracts.clock import iso
 from outsend_contracts.config_schema import ConfigFieldError
@@ -33,6 +31,7 @@ from outsend_pipeline_coordinator.profiling import profile_columns
 from outsend_pipeline_coordinator.repository import PipelineRepository
 from outsend_pipeline_coordinator.state import PipelineState
 from outsend_platform import rpc
+from outsend_platform.broker import Broker
 from outsend_platform.objects import ObjectStorage
 
 MAX_LIST = 50
@@ -47,11 +46,13 @@ class Predecessor:
 
 
 class PipelineQueries:
-    def __init__(self, repository: PipelineRepository, jobs: JobsClient, objects: ObjectStorage, nc: Client) -> None:
+    def __init__(
+        self, repository: PipelineRepository, jobs: JobsClient, objects: ObjectStorage, broker: Broker
+    ) -> None:
         self._repository = repository
         self._jobs = jobs
         self._objects = objects
-        self._nc = nc
+        self._broker = broker
 
     async def get(self, query: GetPipeline) -> PipelineDetail:
         state = owned(await self._repository.get(query.pipeline_id), query.user_id)
@@ -144,7 +145,7 @@ class PipelineQueries:
         if predecessor.job_id is None:
             return FilterPreview(reason=predecessor.reason)
         request = FilterPreviewRequest(job_id=predecessor.job_id, config=config)
-        preview = await rpc.call(self._nc, spec.preview_subject, request, FilterPreview, timeout=30)
+        preview = await rpc.call(self._broker, spec.preview_subject, request, FilterPreview, timeout=30)
         preview.predecessor_job_id = predecessor.job_id
         return preview
 

@@ -36,18 +36,18 @@ log = get_logger(__name__)
 
 
 async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
-    js, nc = runtime.broker.js, runtime.broker.nc
+    js = runtime.broker.js
     repository = VeilleRepository(runtime.db)
     projector = runtime.projections[PROJECTION.name]
     writer: AggregateWriter[VeilleState, ev.VeilleEvent] = AggregateWriter(
         EventStore(js), ev.CODEC, lambda veille_id: repository.get(int(veille_id)), settle=projector.wait
     )
-    platform = PlatformClient(nc, js)
+    platform = PlatformClient(runtime.broker)
     clock = Clock.from_env()
     veilles = Veilles(writer, repository, platform, RunOutcomes(repository, platform), clock.now)
     queries = VeilleQueries(veilles, repository)
 
-    commands = CommandRouter(nc, js, SERVICE)
+    commands = CommandRouter(runtime.broker, SERVICE)
     commands.route(subjects.CMD_VEILLE_CREATE, cmd.CreateVeille, veilles.create)
     commands.route(subjects.CMD_VEILLE_UPDATE, cmd.UpdateVeille, veilles.update)
     commands.route(subjects.CMD_VEILLE_RUN, cmd.RunVeilleNow, veilles.run_now)
@@ -77,9 +77,14 @@ async def setup(runtime: Runtime) -> list[Coroutine[Any, Any, None]]:
     return [
         serve_account_erasure(runtime, veilles.erase_user),
         commands.run(runtime.stop),
-        consume(js, streams.job_outcomes_consumer(SERVICE, ack_wait_seconds=ack_wait), job_ended, stop=runtime.stop),
         consume(
-            js,
+            runtime.broker,
+            streams.job_outcomes_consumer(SERVICE, ack_wait_seconds=ack_wait),
+            job_ended,
+            stop=runtime.stop,
+        ),
+        consume(
+            runtime.broker,
             streams.pipeline_outcomes_consumer(SERVICE, ack_wait_seconds=ack_wait),
             pipeline_ended,
             stop=runtime.stop,

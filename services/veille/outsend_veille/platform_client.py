@@ -6,8 +6,6 @@ import asyncio
 import uuid
 
 import msgspec
-from nats.aio.client import Client
-from nats.js import JetStreamContext
 
 from outsend_contracts import errors, subjects
 from outsend_contracts.clock import new_id
@@ -19,6 +17,7 @@ from outsend_contracts.pipelines.public import PipelineDetail, PipelineStarted
 from outsend_contracts.resultfile import decode_csv, result_object
 from outsend_contracts.veille.state import VeilleState
 from outsend_platform import commands, rpc
+from outsend_platform.broker import Broker
 from outsend_platform.objects import ObjectStorage
 
 SETTLE_ATTEMPTS = 50
@@ -31,15 +30,14 @@ def new_run_id(state: VeilleState) -> str:
 
 
 class PlatformClient:
-    def __init__(self, nc: Client, js: JetStreamContext) -> None:
-        self._nc = nc
-        self._js = js
-        self._objects = ObjectStorage(js)
+    def __init__(self, broker: Broker) -> None:
+        self._broker = broker
+        self._objects = ObjectStorage(broker.js)
 
     async def job(self, job_id: str, user_id: int | None) -> JobState | None:
         """The job, or ``None`` when it does not exist or is another user's."""
         try:
-            return await rpc.call(self._nc, subjects.JOBS_GET, GetJob(job_id=job_id, user_id=user_id), JobState)
+            return await rpc.call(self._broker, subjects.JOBS_GET, GetJob(job_id=job_id, user_id=user_id), JobState)
         except errors.DomainError as error:
             if error.status in (403, 404):
                 return None
@@ -48,7 +46,7 @@ class PlatformClient:
     async def pipeline(self, pipeline_id: str, user_id: int) -> PipelineDetail | None:
         query = GetPipeline(pipeline_id=pipeline_id, user_id=user_id)
         try:
-            return await rpc.call(self._nc, subjects.PIPELINES_GET, query, PipelineDetail)
+            return await rpc.call(self._broker, subjects.PIPELINES_GET, query, PipelineDetail)
         except errors.DomainError as error:
             if error.status in (403, 404):
                 return None
@@ -75,8 +73,7 @@ class PlatformClient:
                 definition=definition,
             )
             await commands.send(
-                self._nc,
-                self._js,
+                self._broker,
                 subjects.CMD_PIPELINES_CREATE,
                 command,
                 msg_id=new_id("vcmd"),
@@ -89,8 +86,7 @@ class PlatformClient:
             job_id=run_job_id, user_id=state.user_id, job_type=template.job_type or "", params=dict(template.params)
         )
         await commands.send(
-            self._nc,
-            self._js,
+            self._broker,
             subjects.CMD_JOBS_CREATE,
             job,
             msg_id=new_id("vcmd"),
