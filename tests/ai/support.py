@@ -40,4 +40,5 @@ def stored_connection(platform: LocalPlatform, user_id: int) -> dict[str, Any] |
 
 
 def service_logs(platform: LocalPlatform) -> str:
-    return "".join(path.read_text(errors="replace") for path in (platform.data_dir / "logs").glob("*"))
+    logs = (platform.data_dir / "logs").rglob("*")
+    return "".join(path.read_text(errors="replace") for path in logs if path.is_file())
