@@ -2,7 +2,7 @@
 
 For 3 zones (dense / medium / rural) × 3 categories (clustered plumbers, spread pharmacies,
 rare cobblers) × 3 modes × 2 subdivision strategies, it runs the scraper's own planning and
-subdivision code (zones, grid, :func:`summarize`, :func:`next_searches`, zone membership)
+subdivision code (zones, grid, :func:`replay` of its decisions, zone membership)
 against the simulator's answers, and measures unique places found, the share of the ground
 truth, the tiles requested and the wall time. The browser itself is timed on a sample of tiles
 through the real Chromium, to project what each run costs through the browser.
@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import time
-from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from outsend_scraper.geo.grid import Tile, ZoneMembership, build_grid
 from outsend_scraper.geo.zones import ZoneResolver
 from outsend_scraper.maps.browser import MapsBrowser
 from outsend_scraper.settings import ScraperSettings
-from outsend_scraper.subdivision import Search, next_searches, summarize
+from outsend_scraper.subdivision import Search, Spot, replay
 from outsend_web.proxies import ProxyPool
 from tests.world.maps.places import category_for
 from tests.world.maps.server import MapsServer, MapsSimulator
@@ -63,25 +62,26 @@ def scrape(
     zones = [resolver.resolve(zone)]
     grid = build_grid(zones)
     membership = ZoneMembership(zones)
-    queue = deque(Search.of(tile) for tile in grid.tiles)
-    planned = {search.tile for search in queue}
-    found: set[str] = set()
-    tiles = 0
-    started = time.perf_counter()
-    while queue:
-        search = queue.popleft()
-        tiles += 1
+    inside: dict[str, bool] = {}
+
+    def answer(search: Search) -> list[Spot]:
         lat, lon = search.tile.centre
-        answer = simulator.answer(query, lat, lon, search.tile.z)
-        in_zone = [place.data_id for place in answer if membership.zone_of(place.lat, place.lon) is not None]
-        new = len(set(in_zone) - found)
-        found.update(in_zone)
-        facts = summarize(search, [(place.lat, place.lon) for place in answer])
-        for follow_up in next_searches(search, facts, new, mode, strategy):
-            if follow_up.tile not in planned and membership.covers(follow_up.area):  # the runner's unit keys
-                planned.add(follow_up.tile)
-                queue.append(follow_up)
-    return {"found": found, "tiles": tiles, "base_tiles": len(grid.tiles), "seconds": time.perf_counter() - started}
+        places = simulator.answer(query, lat, lon, search.tile.z)
+        for place in places:
+            inside.setdefault(place.data_id, membership.zone_of(place.lat, place.lon) is not None)
+        return [(place.data_id, place.lat, place.lon) for place in places]
+
+    started = time.perf_counter()
+    result = replay(
+        (Search.of(tile) for tile in grid.tiles), answer, mode, strategy, keep=lambda s: membership.covers(s.area)
+    )
+    found = {place for place in result.listed if inside[place]}
+    return {
+        "found": found,
+        "tiles": len(result.searched),
+        "base_tiles": len(grid.tiles),
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def truth(simulator: MapsSimulator, resolver: ZoneResolver, zone: str, query: str) -> set[str]:

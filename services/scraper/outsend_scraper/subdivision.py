@@ -22,12 +22,19 @@ Two strategies:
 
   A zoom-17 window is a few hundred metres: in a dense city a probe always widens, and lists
   every place within ~1–3 km at once, where the blind split needs dozens of intermediate tiles.
+
+*New* places are those no ancestor of the search listed (its :attr:`Search.seen`), never those
+the rest of the job has found so far: the searches of a job run concurrently, and a decision that
+depended on which sibling finished first would give another scrape for the same answers.
+:func:`replay` runs the decisions over an answer function, in any completion order.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Sequence
+import random
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,27 +65,45 @@ KM_PER_DEGREE = 111.32
 EQUATOR_KM = 40_075.0
 
 
+Spot = tuple[str, float, float]
+"""A listed place: a stable id (see :func:`short_id`), its latitude and longitude."""
+
+
 @dataclass(frozen=True)
 class Search:
     tile: Tile
     """Where the browser looks: the tile's centre, at the tile's zoom."""
     area: Tile
     """The part of the map this search answers for (the tile itself, or a bigger one it probes)."""
+    seen: frozenset[str] = frozenset()
+    """The places its ancestors listed: the places it brings beyond them are its *new* ones."""
 
     @classmethod
-    def of(cls, tile: Tile) -> Search:
-        return cls(tile, tile)
+    def of(cls, tile: Tile, seen: frozenset[str] = frozenset()) -> Search:
+        return cls(tile, tile, seen)
 
     @classmethod
-    def probe(cls, area: Tile) -> Search:
+    def probe(cls, area: Tile, seen: frozenset[str] = frozenset()) -> Search:
         """A search at the deepest zoom, at the centre of ``area``."""
         lat, lon = area.centre
         deepest = mercantile.tile(lon, lat, MAX_ZOOM)
-        return cls(Tile(deepest.z, deepest.x, deepest.y), area)
+        return cls(Tile(deepest.z, deepest.x, deepest.y), area, seen)
+
+    @property
+    def key(self) -> str:
+        """What tells two searches apart (the job's unit key, after the query)."""
+        return self.tile.key if self.area == self.tile else f"{self.tile.key}>{self.area.key}"
 
 
-def summarize(search: Search, returned: Sequence[tuple[float, float]]) -> dict[str, Any]:
+def short_id(text: str) -> str:
+    """A compact id for a place (its Google Maps link): searches carry their ancestors' ones."""
+    return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+
+
+def summarize(search: Search, spots: Sequence[Spot]) -> dict[str, Any]:
     """The facts about a search's answer that the decision needs (kept with the unit)."""
+    returned = [(lat, lon) for _, lat, lon in spots]
+    listed = sorted({place for place, _, _ in spots})
     lat0, lon0 = search.tile.centre
     distances = sorted(_km(lat0, lon0, lat, lon) for lat, lon in returned)
     reach = distances[int(len(distances) * REACH_QUANTILE)] if distances else 0.0
@@ -96,6 +121,8 @@ def summarize(search: Search, returned: Sequence[tuple[float, float]]) -> dict[s
         )
     return {
         "returned": len(returned),
+        "new": sum(place not in search.seen for place in listed),
+        "listed": listed,
         "outside_window": round(outside / max(len(returned), 1), 4),
         "reach_km": round(reach, 4),
         "within_reach": sum(distance <= reach for distance in distances),
@@ -103,15 +130,51 @@ def summarize(search: Search, returned: Sequence[tuple[float, float]]) -> dict[s
     }
 
 
-def next_searches(search: Search, facts: dict[str, Any], new_rows: int, mode: str, strategy: str) -> list[Search]:
-    """The searches that follow ``search``, given its answer and how many rows were new."""
+def next_searches(search: Search, facts: dict[str, Any], mode: str, strategy: str) -> list[Search]:
+    """The searches that follow ``search``, given the facts of its answer (and its ancestors')."""
     if int(facts.get("returned", 0)) < SATURATION:
         return []
+    seen = search.seen | frozenset(facts.get("listed", ()))
     if strategy == "quadrants":
-        if search.tile.z >= MAX_ZOOM or new_rows < THRESHOLDS.get(mode, THRESHOLDS["fast"]):
+        if search.tile.z >= MAX_ZOOM or int(facts.get("new", 0)) < THRESHOLDS.get(mode, THRESHOLDS["fast"]):
             return []
-        return [Search.of(child) for child in search.tile.children()]
-    return _density(search, facts, mode)
+        return [Search.of(child, seen) for child in search.tile.children()]
+    return [Search(follow.tile, follow.area, seen) for follow in _density(search, facts, mode)]
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What a scrape found and searched, whatever order its searches finished in."""
+
+    listed: frozenset[str]
+    searched: frozenset[str]
+    """The keys of every search made."""
+
+
+def replay(
+    roots: Iterable[Search],
+    answer: Callable[[Search], Sequence[Spot]],
+    mode: str,
+    strategy: str,
+    *,
+    order: random.Random | None = None,
+    keep: Callable[[Search], bool] = lambda _: True,
+) -> Replay:
+    """The job's subdivision without a browser: ``answer`` plays Google Maps, ``order`` picks which
+    pending search finishes next (first planned first without it), ``keep`` drops follow-ups as the
+    job does (outside every zone); a search key is searched once, like a unit key."""
+    pending = list(roots)
+    planned = {search.key for search in pending}
+    listed: set[str] = set()
+    while pending:
+        search = pending.pop(order.randrange(len(pending)) if order else 0)
+        spots = answer(search)
+        listed.update(place for place, _, _ in spots)
+        for follow in next_searches(search, summarize(search, spots), mode, strategy):
+            if follow.key not in planned and keep(follow):
+                planned.add(follow.key)
+                pending.append(follow)
+    return Replay(frozenset(listed), frozenset(planned))
 
 
 def _density(search: Search, facts: dict[str, Any], mode: str) -> list[Search]:

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import math
+import random
+from collections.abc import Callable, Sequence
 
+import mercantile
 import pytest
 
 from outsend_scraper.geo.grid import MAX_ZOOM, Tile
-from outsend_scraper.subdivision import SATURATION, THRESHOLDS, Search, next_searches, summarize
+from outsend_scraper.subdivision import (
+    SATURATION,
+    STRATEGIES,
+    THRESHOLDS,
+    WINDOW_PX,
+    Search,
+    Spot,
+    next_searches,
+    replay,
+    summarize,
+)
 
 TILE = Tile(13, 4201, 2922)
 KM_PER_DEGREE = 111.32
@@ -40,18 +53,28 @@ def disc(tile: Tile, radius_km: float, count: int, *, west_only: bool = False) -
     return points
 
 
-def after(search: Search, places: list[tuple[float, float]], mode: str = "ultra", new: int = 120) -> list[Search]:
-    return next_searches(search, summarize(search, places), new, mode, "density")
+def spots(places: list[tuple[float, float]]) -> list[Spot]:
+    return [(f"p{n}", lat, lon) for n, (lat, lon) in enumerate(places)]
+
+
+def after(search: Search, places: list[tuple[float, float]], mode: str = "ultra") -> list[Search]:
+    return [
+        Search(follow.tile, follow.area)
+        for follow in next_searches(search, summarize(search, spots(places)), mode, "density")
+    ]
 
 
 # --- the documented blind split --------------------------------------------------------------------
 @pytest.mark.parametrize("mode", list(THRESHOLDS))
 def test_a_saturated_tile_is_split_in_four_only_when_it_brought_the_modes_threshold_of_new_places(mode: str) -> None:
-    search = Search.of(TILE)
-    facts = summarize(search, spread(TILE, SATURATION + 10))
+    answer = spots(spread(TILE, SATURATION + 10))
     threshold = THRESHOLDS[mode]
-    assert next_searches(search, facts, threshold - 1, mode, "quadrants") == []
-    assert next_searches(search, facts, threshold, mode, "quadrants") == [Search.of(c) for c in TILE.children()]
+    known = [place for place, _, _ in answer]
+    for new, expected in ((threshold - 1, []), (threshold, TILE.children())):
+        search = Search.of(TILE, seen=frozenset(known[new:]))  # its ancestors listed all the others
+        follow = next_searches(search, summarize(search, answer), mode, "quadrants")
+        assert [child.tile for child in follow] == expected
+        assert all(child.seen == frozenset(known) for child in follow)  # the children know them all
 
 
 def test_the_documented_thresholds() -> None:
@@ -61,14 +84,14 @@ def test_the_documented_thresholds() -> None:
 @pytest.mark.parametrize("strategy", ["quadrants", "density"])
 def test_a_search_below_the_cap_is_never_followed(strategy: str) -> None:
     for search in (Search.of(TILE), Search.probe(TILE)):
-        facts = summarize(search, spread(TILE, SATURATION - 1))
-        assert next_searches(search, facts, 500, "ultra", strategy) == []
+        facts = summarize(search, spots(spread(TILE, SATURATION - 1)))
+        assert next_searches(search, facts, "ultra", strategy) == []
 
 
 def test_the_blind_split_stops_at_zoom_17() -> None:
     deepest = Search.of(Tile(MAX_ZOOM, 4201 * 16, 2922 * 16))
-    facts = summarize(deepest, spread(deepest.tile, 200))
-    assert next_searches(deepest, facts, 200, "ultra", "quadrants") == []
+    facts = summarize(deepest, spots(spread(deepest.tile, 200)))
+    assert next_searches(deepest, facts, "ultra", "quadrants") == []
 
 
 # --- density-aware subdivision ----------------------------------------------------------------------
@@ -109,3 +132,47 @@ def test_a_probe_of_a_tile_at_zoom_17_goes_no_deeper() -> None:
     deepest = Search.probe(Tile(MAX_ZOOM, 4201 * 16, 2922 * 16))
     assert after(deepest, spread(deepest.tile, 120)) == []
     assert after(deepest, disc(deepest.tile, 0.05, 120)) == []
+
+
+# --- determinism under concurrency ------------------------------------------------------------------
+ROOTS = [Tile(13, 4201 + dx, 2922 + dy) for dx in range(2) for dy in range(2)]
+
+
+def clustered_places(seed: int = 3) -> list[tuple[str, float, float, float]]:
+    """``(id, lat, lon, prominence)``: a sparse background and tight pockets of 40–80 places over
+    the root tiles and around them, the world where the blind split's old rule varied most."""
+    rng = random.Random(seed)
+    west, south = ROOTS[0].bounds[0] - 0.03, ROOTS[-1].bounds[1] - 0.03
+    east, north = ROOTS[-1].bounds[2] + 0.03, ROOTS[0].bounds[3] + 0.03
+    places = [(rng.uniform(south, north), rng.uniform(west, east)) for _ in range(600)]
+    for _ in range(10):
+        lat, lon = rng.uniform(south, north), rng.uniform(west, east)
+        places += [(rng.gauss(lat, 0.001), rng.gauss(lon, 0.0015)) for _ in range(rng.randint(40, 80))]
+    return [(f"p{n}", lat, lon, rng.random()) for n, (lat, lon) in enumerate(places)]
+
+
+def strict_window(places: Sequence[tuple[str, float, float, float]]) -> Callable[[Search], list[Spot]]:
+    """Google as the independent world showed it: the window's 120 most prominent places, no widening."""
+
+    def answer(search: Search) -> list[Spot]:
+        lat, lon = search.tile.centre
+        x, y = mercantile.xy(lon, lat)
+        metres = 2 * math.pi * 6_378_137 / (256 * 2**search.tile.z)
+        west, south = mercantile.lnglat(x - WINDOW_PX[0] / 2 * metres, y - WINDOW_PX[1] / 2 * metres)
+        east, north = mercantile.lnglat(x + WINDOW_PX[0] / 2 * metres, y + WINDOW_PX[1] / 2 * metres)
+        inside = [place for place in places if south <= place[1] <= north and west <= place[2] <= east]
+        return [(place, lat, lon) for place, lat, lon, _ in sorted(inside, key=lambda p: -p[3])[:120]]
+
+    return answer
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+@pytest.mark.parametrize("mode", list(THRESHOLDS))
+def test_the_same_answers_give_the_same_scrape_whatever_order_the_searches_finish_in(mode: str, strategy: str) -> None:
+    answer = strict_window(clustered_places())
+    roots = [Search.of(tile) for tile in ROOTS]
+    first = replay(roots, answer, mode, strategy)
+    assert len(first.searched) > len(roots)  # the pockets saturate: there is something to subdivide
+    for seed in range(6):
+        shuffled = replay(roots, answer, mode, strategy, order=random.Random(seed))
+        assert shuffled == first

@@ -27,7 +27,7 @@ from outsend_scraper.geo.zones import ZoneResolver
 from outsend_scraper.maps.browser import MapsBrowser, MapsUnavailableError
 from outsend_scraper.maps.payload import Place
 from outsend_scraper.reviews_text import latest_reviews_summary
-from outsend_scraper.subdivision import Search, next_searches, summarize
+from outsend_scraper.subdivision import Search, next_searches, short_id, summarize
 
 EXTRA_COLUMNS = ("gps", "departement", "region")
 REVIEWS_COLUMN = "derniers_avis"
@@ -62,7 +62,7 @@ class ScrapModule(SourceModule):
         if plan.notice and plan.notice not in context.notices:
             context.note(plan.notice)
         return [
-            Unit(_key(index, tile), {"query": query, "tile": tile.key, "zone": zone})
+            Unit(_key(index, Search.of(tile)), {"query": query, "tile": tile.key, "zone": zone})
             for index, query in enumerate(plan.queries)
             for tile, zone in plan.grid.tiles.items()
         ]
@@ -94,18 +94,21 @@ class ScrapModule(SourceModule):
                 rows.append(self._row(place, query, zone, context))
         if context.options.get("include_reviews"):
             await self._add_reviews(rows, known, browser)
-        facts = summarize(search, [(place.lat, place.lon) for place in located])  # type: ignore[misc]
+        spots = [(short_id(place.link), place.lat, place.lon) for place in located]
+        facts = summarize(search, spots)  # type: ignore[arg-type]
         facts.update(query=query, zone=unit.data["zone"], ended=page.ended)
         return UnitResult(rows=rows, attempts=attempt, facts=facts)
 
     def follow_ups(self, unit: Unit, result: UnitResult, new_rows: int, context: JobContext) -> list[Unit]:
+        """From the unit's own answer and its ancestors' (``seen``), never from ``new_rows``: that
+        count depends on which concurrent unit finished first."""
         job = self._jobs[context.job_id]
         mode = str(context.options.get("mode") or "fast")
         strategy = str(context.options.get("subdivision") or "density")
         index = job.queries.index(unit.data["query"])
         return [
-            Unit(_key(index, search.tile), {**unit.data, "tile": search.tile.key, "area": search.area.key}, unit.key)
-            for search in next_searches(_search(unit), result.facts, new_rows, mode, strategy)
+            Unit(_key(index, search), {**unit.data, **_search_data(search)}, unit.key)
+            for search in next_searches(_search(unit), result.facts, mode, strategy)
             if job.membership.covers(search.area)
         ]
 
@@ -198,8 +201,13 @@ class ScrapModule(SourceModule):
 def _search(unit: Unit) -> Search:
     """A unit's search: its tile, answering for its ``area`` (a probe's) or for the tile itself."""
     tile = Tile.parse(unit.data["tile"])
-    return Search(tile, Tile.parse(unit.data["area"])) if "area" in unit.data else Search.of(tile)
+    area = Tile.parse(unit.data["area"]) if "area" in unit.data else tile
+    return Search(tile, area, frozenset(unit.data.get("seen", ())))
 
 
-def _key(query_index: int, tile: Tile) -> str:
-    return f"{query_index}:{tile.key}"
+def _search_data(search: Search) -> dict[str, Any]:
+    return {"tile": search.tile.key, "area": search.area.key, "seen": sorted(search.seen)}
+
+
+def _key(query_index: int, search: Search) -> str:
+    return f"{query_index}:{search.key}"
