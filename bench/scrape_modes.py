@@ -65,8 +65,8 @@ def scrape(
     inside: dict[str, bool] = {}
 
     def answer(search: Search) -> list[Spot]:
-        lat, lon = search.tile.centre
-        places = simulator.answer(query, lat, lon, search.tile.z)
+        lat, lon = search.centre
+        places = simulator.answer(query, lat, lon, search.zoom)
         for place in places:
             inside.setdefault(place.data_id, membership.zone_of(place.lat, place.lon) is not None)
         return [(place.data_id, place.lat, place.lon) for place in places]

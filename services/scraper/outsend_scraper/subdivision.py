@@ -1,27 +1,30 @@
 """Adaptive subdivision: after a saturated search, which searches come next, and where.
 
 Google Maps lists at most ~120 results for a search. A search that hit that cap (*saturated*)
-may hide more places. A :class:`Search` is a viewport (a tile's centre at the tile's zoom) and the
-*area* it answers for (a base tile, or a part of one); units of a scrape are searches.
+may hide more places. A :class:`Search` is a viewport (the centre of the *area* it answers for,
+at a zoom, seen through the browser's 1024 × 768 window) and that area, a tile; units of a
+scrape are searches. The window always holds the area: at the area's own zoom it spans 4 × 3
+tiles of that size, one zoom deeper 2 × 1.5.
 
-Two strategies:
+What an answer proves is read from the answer itself, never assumed from a model of Google:
 
-- ``quadrants`` — the documented blind split: a saturated search that brought at least the mode's
-  threshold of *new* unique places (15 Fast, 7 Advanced, 1 Ultra) is followed by its four
-  children, one zoom deeper, down to zoom 17.
-- ``density`` (default) — reads where the returned places lie, relative to the browser window:
+- an answer below the cap listed every place of its window, so its area is *covered*;
+- a saturated answer that lists places far outside its window (:data:`WIDENED_PX` from its
+  centre) shows that Google ran out of window places before it ran out of room: the window, and
+  so the area, is exhausted (*widened*). A saturated answer whose places stay in and around the
+  window proves nothing: Google kept the ones it ranks first, anywhere in it;
+- only a saturated answer that is neither is followed, if it brought at least the mode's
+  threshold of *new* places (15 Fast, 7 Advanced, 1 Ultra), and if a deeper search can exist
+  (zoom 17 is the bound: beyond it, the places a window holds over the cap are out of reach).
 
-  * *window-bound* answer (most results inside the window): the window alone held more than the
-    cap, and Google kept its most prominent places — the area's obscure places can be anywhere
-    under the cut. The next search is a *probe*: one search at zoom 17 at the area's centre.
-  * *widened* answer (most results outside the window): the window ran out of places and Google
-    filled the list with the nearest ones around it, so the listing is complete within a disc —
-    the *reach*, a quantile of the results' distances. The parts of the area beyond the reach
-    are estimated at (density of the disc × uncovered surface) places; each quadrant of the area
-    hiding at least the mode's hidden-place threshold (6 / 3 / 1) gets its own probe.
+Two strategies follow such an answer:
 
-  A zoom-17 window is a few hundred metres: in a dense city a probe always widens, and lists
-  every place within ~1–3 km at once, where the blind split needs dozens of intermediate tiles.
+- ``quadrants`` — the documented blind split: the four children of the tile, each searched at its
+  own zoom, down to zoom-17 tiles (the widened reading is not used).
+- ``density`` (default) — each quadrant of the area searched one zoom deeper than its own (its
+  window 2 × 1.5 its size, where the blind split's spans 4 × 3 and repeats its neighbours'
+  places), and a widened answer ends the branch. Its deepest searches are the blind split's
+  deepest windows (zoom 17), reached with a quarter of its leaves.
 
 *New* places are those no ancestor of the search listed (its :attr:`Search.seen`), never those
 the rest of the job has found so far: the searches of a job run concurrently, and a decision that
@@ -34,8 +37,9 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import mercantile
@@ -45,24 +49,18 @@ from outsend_scraper.geo.grid import MAX_ZOOM, Tile
 SATURATION = 110
 """A search listing at least this many results hit Google's ~120 cap."""
 THRESHOLDS = {"fast": 15, "advanced": 7, "ultra": 1}
-"""New unique places a saturated tile must bring to be subdivided (scrape-modes page); the density
-strategy asks the same number of listed places in the area before it probes a window-bound answer."""
-HIDDEN_THRESHOLDS = {"fast": 6.0, "advanced": 3.0, "ultra": 1.0}
-"""Density strategy: places a quadrant must be expected to hide to be probed."""
+"""New unique places a saturated search must bring to be followed (scrape-modes page)."""
 STRATEGIES = ("density", "quadrants")
 WINDOW_PX = (1024, 768)
 """The browser window: what Google Maps shows, and ranks first, at a zoom."""
-WIDENED_SHARE = 0.5
-"""An answer with at least this share of its places outside the window has widened beyond it."""
-REACH_QUANTILE = 0.6
-"""The reach is this quantile of a widened answer's distances: the farthest results are the most
-prominent ones of a ring Google only began to list."""
-MEASURABLE_SHARE = 0.1
-"""Below this covered share, a quadrant's own density is not measured: the answer's is used."""
-SAMPLES = 8
-"""Sample points per side when measuring how much of a quadrant the reach covers."""
-KM_PER_DEGREE = 111.32
-EQUATOR_KM = 40_075.0
+WIDENED_PX = 2048
+"""A listed place this far from the window's centre (2 windows wide) shows the window exhausted:
+Google lists places around the window only below the window's own. Under the simulator's widening
+model a place that far ranks below any place of the window, even an unreviewed one in a corner."""
+VERDICTS = ("covered", "widened", "split", "below_threshold", "zoom_bound")
+"""What a search's answer showed: below the cap; saturated but widened; followed by deeper
+searches; saturated with too few new places for the mode; saturated at the deepest zoom."""
+EARTH_CIRCUMFERENCE_M = 2 * math.pi * 6_378_137
 
 
 Spot = tuple[str, float, float]
@@ -71,28 +69,40 @@ Spot = tuple[str, float, float]
 
 @dataclass(frozen=True)
 class Search:
-    tile: Tile
-    """Where the browser looks: the tile's centre, at the tile's zoom."""
     area: Tile
-    """The part of the map this search answers for (the tile itself, or a bigger one it probes)."""
-    seen: frozenset[str] = frozenset()
-    """The places its ancestors listed: the places it brings beyond them are its *new* ones."""
+    """The tile this search answers for; the browser looks at its centre."""
+    zoom: int
+    """The map's zoom: the area's own, or one deeper."""
+    seen: frozenset[str] = field(default=frozenset(), compare=False)
+    """The places its ancestors listed: the places it brings beyond them are its *new* ones
+    (determined by the search's lineage: two searches of one key always carry the same)."""
 
     @classmethod
     def of(cls, tile: Tile, seen: frozenset[str] = frozenset()) -> Search:
-        return cls(tile, tile, seen)
-
-    @classmethod
-    def probe(cls, area: Tile, seen: frozenset[str] = frozenset()) -> Search:
-        """A search at the deepest zoom, at the centre of ``area``."""
-        lat, lon = area.centre
-        deepest = mercantile.tile(lon, lat, MAX_ZOOM)
-        return cls(Tile(deepest.z, deepest.x, deepest.y), area, seen)
+        return cls(tile, tile.z, seen)
 
     @property
     def key(self) -> str:
         """What tells two searches apart (the job's unit key, after the query)."""
-        return self.tile.key if self.area == self.tile else f"{self.tile.key}>{self.area.key}"
+        return self.area.key if self.zoom == self.area.z else f"{self.area.key}@{self.zoom}"
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return self.area.centre
+
+    def window(self) -> tuple[float, float, float, float]:
+        """``(west, south, east, north)`` of what the browser shows."""
+        lat, lon = self.centre
+        x, y = mercantile.xy(lon, lat)
+        half_x, half_y = WINDOW_PX[0] / 2 * self.metres_per_px, WINDOW_PX[1] / 2 * self.metres_per_px
+        west, south = mercantile.lnglat(x - half_x, y - half_y)
+        east, north = mercantile.lnglat(x + half_x, y + half_y)
+        return west, south, east, north
+
+    @property
+    def metres_per_px(self) -> float:
+        """Web-Mercator metres per screen pixel (what the zoom sets)."""
+        return EARTH_CIRCUMFERENCE_M / (256 * 2.0**self.zoom)
 
 
 def short_id(text: str) -> str:
@@ -102,44 +112,44 @@ def short_id(text: str) -> str:
 
 def summarize(search: Search, spots: Sequence[Spot]) -> dict[str, Any]:
     """The facts about a search's answer that the decision needs (kept with the unit)."""
-    returned = [(lat, lon) for _, lat, lon in spots]
     listed = sorted({place for place, _, _ in spots})
-    lat0, lon0 = search.tile.centre
-    distances = sorted(_km(lat0, lon0, lat, lon) for lat, lon in returned)
-    reach = distances[int(len(distances) * REACH_QUANTILE)] if distances else 0.0
-    outside = sum(_outside_window(search.tile, lat, lon) for lat, lon in returned)
-    quadrants = []
-    for quadrant in search.area.children():
-        inside = [(lat, lon) for lat, lon in returned if quadrant.contains(lat, lon)]
-        quadrants.append(
-            {
-                "tile": quadrant.key,
-                "inside": len(inside),
-                "within_reach": sum(_km(lat0, lon0, lat, lon) <= reach for lat, lon in inside),
-                "covered": round(_covered(quadrant, lat0, lon0, reach), 4),
-            }
-        )
+    west, south, east, north = search.window()
+    x0, y0 = mercantile.xy(*reversed(search.centre))
+    farthest = 0.0
+    for _, lat, lon in spots:
+        x, y = mercantile.xy(lon, lat)
+        farthest = max(farthest, math.hypot(x - x0, y - y0) / search.metres_per_px)
     return {
-        "returned": len(returned),
+        "returned": len(spots),
         "new": sum(place not in search.seen for place in listed),
         "listed": listed,
-        "outside_window": round(outside / max(len(returned), 1), 4),
-        "reach_km": round(reach, 4),
-        "within_reach": sum(distance <= reach for distance in distances),
-        "quadrants": quadrants,
+        "in_window": sum(west <= lon <= east and south <= lat <= north for _, lat, lon in spots),
+        "farthest_px": round(farthest),
     }
+
+
+def verdict(search: Search, facts: dict[str, Any], mode: str, strategy: str) -> str:
+    """What the answer proved (one of :data:`VERDICTS`), from its own facts and the lineage."""
+    if int(facts.get("returned", 0)) < SATURATION:
+        return "covered"
+    if strategy != "quadrants" and int(facts.get("farthest_px", 0)) >= WIDENED_PX:
+        return "widened"
+    deepest = search.area.z >= MAX_ZOOM if strategy == "quadrants" else search.zoom >= MAX_ZOOM
+    if deepest:
+        return "zoom_bound"
+    if int(facts.get("new", 0)) < THRESHOLDS.get(mode, THRESHOLDS["fast"]):
+        return "below_threshold"
+    return "split"
 
 
 def next_searches(search: Search, facts: dict[str, Any], mode: str, strategy: str) -> list[Search]:
     """The searches that follow ``search``, given the facts of its answer (and its ancestors')."""
-    if int(facts.get("returned", 0)) < SATURATION:
+    if verdict(search, facts, mode, strategy) != "split":
         return []
     seen = search.seen | frozenset(facts.get("listed", ()))
     if strategy == "quadrants":
-        if search.tile.z >= MAX_ZOOM or int(facts.get("new", 0)) < THRESHOLDS.get(mode, THRESHOLDS["fast"]):
-            return []
-        return [Search.of(child, seen) for child in search.tile.children()]
-    return [Search(follow.tile, follow.area, seen) for follow in _density(search, facts, mode)]
+        return [Search.of(child, seen) for child in search.area.children()]
+    return [Search(child, min(child.z + 1, MAX_ZOOM), seen) for child in search.area.children()]
 
 
 @dataclass(frozen=True)
@@ -149,6 +159,8 @@ class Replay:
     listed: frozenset[str]
     searched: frozenset[str]
     """The keys of every search made."""
+    verdicts: tuple[tuple[str, int], ...]
+    """How many searches ended on each verdict, in :data:`VERDICTS` order."""
 
 
 def replay(
@@ -166,72 +178,15 @@ def replay(
     pending = list(roots)
     planned = {search.key for search in pending}
     listed: set[str] = set()
+    verdicts: Counter[str] = Counter()
     while pending:
         search = pending.pop(order.randrange(len(pending)) if order else 0)
         spots = answer(search)
         listed.update(place for place, _, _ in spots)
-        for follow in next_searches(search, summarize(search, spots), mode, strategy):
+        facts = summarize(search, spots)
+        verdicts[verdict(search, facts, mode, strategy)] += 1
+        for follow in next_searches(search, facts, mode, strategy):
             if follow.key not in planned and keep(follow):
                 planned.add(follow.key)
                 pending.append(follow)
-    return Replay(frozenset(listed), frozenset(planned))
-
-
-def _density(search: Search, facts: dict[str, Any], mode: str) -> list[Search]:
-    area = search.area
-    quadrants = facts.get("quadrants", [])
-    if float(facts.get("outside_window", 0.0)) < WIDENED_SHARE:  # window-bound: truncated by prominence
-        if sum(int(quadrant["inside"]) for quadrant in quadrants) < THRESHOLDS.get(mode, THRESHOLDS["fast"]):
-            return []
-        if search.tile.z < MAX_ZOOM:
-            return [Search.probe(area)]
-        return [Search.probe(child) for child in area.children()] if area.z < MAX_ZOOM else []
-    if area.z >= MAX_ZOOM:
-        return []
-    reach = float(facts.get("reach_km", 0.0))
-    overall = int(facts.get("within_reach", 0)) / max(math.pi * reach**2, 1e-6)
-    threshold = HIDDEN_THRESHOLDS.get(mode, HIDDEN_THRESHOLDS["fast"])
-    return [
-        Search.probe(child)
-        for child, quadrant in zip(area.children(), quadrants, strict=False)
-        if _hidden(quadrant, _area_km2(child), overall) >= threshold
-    ]
-
-
-def _hidden(quadrant: dict[str, Any], area_km2: float, overall_density: float) -> float:
-    """Places a quadrant is expected to hide beyond the reach: the density the answer shows in its
-    covered part (the whole answer's, when the reach barely touches it) over its uncovered part."""
-    covered = float(quadrant["covered"])
-    if covered >= 1:
-        return 0.0
-    if covered < MEASURABLE_SHARE:
-        return overall_density * area_km2
-    return int(quadrant["within_reach"]) * (1 - covered) / covered
-
-
-def _outside_window(tile: Tile, lat: float, lon: float) -> bool:
-    lat0, lon0 = tile.centre
-    km_per_px = EQUATOR_KM * math.cos(math.radians(lat0)) / (256 * 2**tile.z)
-    dx = abs(lon - lon0) * KM_PER_DEGREE * math.cos(math.radians(lat0))
-    dy = abs(lat - lat0) * KM_PER_DEGREE
-    return bool(dx > WINDOW_PX[0] / 2 * km_per_px or dy > WINDOW_PX[1] / 2 * km_per_px)
-
-
-def _covered(tile: Tile, lat0: float, lon0: float, reach: float) -> float:
-    west, south, east, north = tile.bounds
-    inside = 0
-    for i in range(SAMPLES):
-        for j in range(SAMPLES):
-            lat = south + (north - south) * (i + 0.5) / SAMPLES
-            lon = west + (east - west) * (j + 0.5) / SAMPLES
-            inside += _km(lat0, lon0, lat, lon) <= reach
-    return inside / SAMPLES**2
-
-
-def _area_km2(tile: Tile) -> float:
-    _, south, _, north = tile.bounds
-    return (north - south) * KM_PER_DEGREE * tile.width_km
-
-
-def _km(lat0: float, lon0: float, lat: float, lon: float) -> float:
-    return math.hypot((lat - lat0) * KM_PER_DEGREE, (lon - lon0) * KM_PER_DEGREE * math.cos(math.radians(lat0)))
+    return Replay(frozenset(listed), frozenset(planned), tuple((name, verdicts[name]) for name in VERDICTS))

@@ -14,12 +14,14 @@ from outsend_scraper.subdivision import (
     SATURATION,
     STRATEGIES,
     THRESHOLDS,
+    WIDENED_PX,
     WINDOW_PX,
     Search,
     Spot,
     next_searches,
     replay,
     summarize,
+    verdict,
 )
 
 TILE = Tile(13, 4201, 2922)
@@ -58,10 +60,7 @@ def spots(places: list[tuple[float, float]]) -> list[Spot]:
 
 
 def after(search: Search, places: list[tuple[float, float]], mode: str = "ultra") -> list[Search]:
-    return [
-        Search(follow.tile, follow.area)
-        for follow in next_searches(search, summarize(search, spots(places)), mode, "density")
-    ]
+    return next_searches(search, summarize(search, spots(places)), mode, "density")
 
 
 # --- the documented blind split --------------------------------------------------------------------
@@ -73,7 +72,7 @@ def test_a_saturated_tile_is_split_in_four_only_when_it_brought_the_modes_thresh
     for new, expected in ((threshold - 1, []), (threshold, TILE.children())):
         search = Search.of(TILE, seen=frozenset(known[new:]))  # its ancestors listed all the others
         follow = next_searches(search, summarize(search, answer), mode, "quadrants")
-        assert [child.tile for child in follow] == expected
+        assert [child.area for child in follow] == expected and all(child.zoom == TILE.z + 1 for child in follow)
         assert all(child.seen == frozenset(known) for child in follow)  # the children know them all
 
 
@@ -83,55 +82,57 @@ def test_the_documented_thresholds() -> None:
 
 @pytest.mark.parametrize("strategy", ["quadrants", "density"])
 def test_a_search_below_the_cap_is_never_followed(strategy: str) -> None:
-    for search in (Search.of(TILE), Search.probe(TILE)):
+    for search in (Search.of(TILE), Search(TILE, MAX_ZOOM)):
         facts = summarize(search, spots(spread(TILE, SATURATION - 1)))
         assert next_searches(search, facts, "ultra", strategy) == []
+        assert verdict(search, facts, "ultra", strategy) == "covered"
 
 
 def test_the_blind_split_stops_at_zoom_17() -> None:
     deepest = Search.of(Tile(MAX_ZOOM, 4201 * 16, 2922 * 16))
-    facts = summarize(deepest, spots(spread(deepest.tile, 200)))
+    facts = summarize(deepest, spots(spread(deepest.area, 200)))
     assert next_searches(deepest, facts, "ultra", "quadrants") == []
 
 
-# --- density-aware subdivision ----------------------------------------------------------------------
-def test_a_window_bound_answer_is_followed_by_one_probe_at_zoom_17_at_the_centre_of_the_tile() -> None:
-    (probe,) = after(Search.of(TILE), spread(TILE, 120))
-    assert probe.area == TILE and probe.tile.z == MAX_ZOOM
-    west, south, east, north = probe.tile.bounds
-    lat, lon = TILE.centre
-    assert west - 1e-9 <= lon <= east + 1e-9 and south - 1e-9 <= lat <= north + 1e-9
+# --- what an answer proves ---------------------------------------------------------------------------
+def test_the_window_holds_the_area_at_its_own_zoom_and_one_deeper() -> None:
+    for search in (Search.of(TILE), Search(TILE, TILE.z + 1)):
+        west, south, east, north = search.window()
+        tile_west, tile_south, tile_east, tile_north = TILE.bounds
+        assert west < tile_west and east > tile_east and south < tile_south and north > tile_north
+    west, south, east, north = Search(TILE, TILE.z + 2).window()
+    assert south > TILE.bounds[1] and north < TILE.bounds[3]  # two deeper, the area is taller than the window
 
 
-def test_a_window_bound_answer_with_too_few_places_in_the_tile_is_left_in_fast() -> None:
-    neighbour = Tile(TILE.z, TILE.x + 1, TILE.y)
-    places = spread(neighbour, 110) + spread(TILE, THRESHOLDS["fast"] - 5)  # all within the window
-    assert after(Search.of(TILE), places, "fast") == []
-    assert after(Search.of(TILE), places, "ultra") == [Search.probe(TILE)]
+def test_a_saturated_answer_that_stays_in_its_window_is_followed_by_each_quadrant_one_zoom_deeper() -> None:
+    follow = after(Search.of(TILE), spread(TILE, 120))
+    assert [(search.area, search.zoom) for search in follow] == [(child, TILE.z + 2) for child in TILE.children()]
+    deepest = Search(Tile(16, 4201 * 8, 2922 * 8), MAX_ZOOM)
+    assert after(deepest, spread(deepest.area, 120)) == []  # zoom 17: the bound
 
 
-def test_a_widened_answer_whose_reach_covers_the_tile_ends_there() -> None:
-    assert after(Search.probe(TILE), disc(TILE, 3 * TILE.width_km, 120)) == []
+def test_a_saturated_answer_listing_places_far_beyond_its_window_has_exhausted_it() -> None:
+    widened = disc(TILE, 5 * TILE.width_km, 120)  # 120 places over 5 tile widths around it (2560 px)
+    search = Search(TILE, TILE.z + 1)
+    facts = summarize(search, spots(widened))
+    assert facts["farthest_px"] >= WIDENED_PX
+    assert verdict(search, facts, "ultra", "density") == "widened" and after(search, widened) == []
+    assert verdict(search, facts, "ultra", "quadrants") == "split"  # the blind split reads no more
 
 
-def test_a_widened_answer_is_followed_where_places_lie_beyond_its_reach() -> None:
-    places = disc(TILE, 0.5 * TILE.width_km, 120, west_only=True)
-    follow = after(Search.probe(TILE), places)
-    west = [quadrant for quadrant in TILE.children() if quadrant.centre[1] < TILE.centre[1]]
-    assert sorted(search.area.key for search in follow) == sorted(quadrant.key for quadrant in west)
-    assert all(search == Search.probe(search.area) for search in follow)
-
-
-def test_a_probe_that_fills_its_own_window_splits_the_tile_it_probes() -> None:
-    probe = Search.probe(TILE)
-    follow = after(probe, spread(probe.tile, 120))
-    assert follow == [Search.probe(quadrant) for quadrant in TILE.children()]
-
-
-def test_a_probe_of_a_tile_at_zoom_17_goes_no_deeper() -> None:
-    deepest = Search.probe(Tile(MAX_ZOOM, 4201 * 16, 2922 * 16))
-    assert after(deepest, spread(deepest.tile, 120)) == []
-    assert after(deepest, disc(deepest.tile, 0.05, 120)) == []
+def test_a_zoom_17_answer_below_the_cap_covers_its_window_only_and_so_is_never_searched_from_a_bigger_area() -> None:
+    """The failure of the earlier strategy: one zoom-17 probe below the cap ended a zoom-13 tile.
+    Now every search's window holds its area, so an answer below the cap covers the whole area."""
+    searches = [Search.of(TILE)]
+    while searches[-1].zoom < MAX_ZOOM:
+        search = searches[-1]
+        answer = [(f"{search.key}:{n}", lat, lon) for n, (lat, lon) in enumerate(spread(search.area, 120))]
+        searches.append(next_searches(search, summarize(search, answer), "ultra", "density")[0])
+    assert [search.zoom for search in searches] == [13, 15, 16, 17]
+    for search in searches:
+        west, south, east, north = search.window()
+        area_west, area_south, area_east, area_north = search.area.bounds
+        assert west <= area_west and east >= area_east and south <= area_south and north >= area_north
 
 
 # --- determinism under concurrency ------------------------------------------------------------------
@@ -155,9 +156,9 @@ def strict_window(places: Sequence[tuple[str, float, float, float]]) -> Callable
     """Google as the independent world showed it: the window's 120 most prominent places, no widening."""
 
     def answer(search: Search) -> list[Spot]:
-        lat, lon = search.tile.centre
+        lat, lon = search.centre
         x, y = mercantile.xy(lon, lat)
-        metres = 2 * math.pi * 6_378_137 / (256 * 2**search.tile.z)
+        metres = 2 * math.pi * 6_378_137 / (256 * 2**search.zoom)
         west, south = mercantile.lnglat(x - WINDOW_PX[0] / 2 * metres, y - WINDOW_PX[1] / 2 * metres)
         east, north = mercantile.lnglat(x + WINDOW_PX[0] / 2 * metres, y + WINDOW_PX[1] / 2 * metres)
         inside = [place for place in places if south <= place[1] <= north and west <= place[2] <= east]
