@@ -11,10 +11,10 @@ import pytest
 
 from outsend_scraper.geo.grid import MAX_ZOOM, Tile
 from outsend_scraper.subdivision import (
+    REACH_MARGIN_PX,
     SATURATION,
     STRATEGIES,
     THRESHOLDS,
-    WIDENED_PX,
     WINDOW_PX,
     Search,
     Spot,
@@ -70,10 +70,11 @@ def test_a_saturated_tile_is_split_in_four_only_when_it_brought_the_modes_thresh
     threshold = THRESHOLDS[mode]
     known = [place for place, _, _ in answer]
     for new, expected in ((threshold - 1, []), (threshold, TILE.children())):
-        search = Search.of(TILE, seen=frozenset(known[new:]))  # its ancestors listed all the others
+        search = Search(TILE, TILE.z, seen=frozenset(known[new:]))  # its ancestors listed all the others
         follow = next_searches(search, summarize(search, answer), mode, "quadrants")
         assert [child.area for child in follow] == expected and all(child.zoom == TILE.z + 1 for child in follow)
-        assert all(child.seen == frozenset(known) for child in follow)  # the children know them all
+        for child in follow:  # each child knows what its lineage listed in its area
+            assert child.seen >= {place for place, lat, lon in answer if child.area.contains(lat, lon)}
 
 
 def test_the_documented_thresholds() -> None:
@@ -82,7 +83,7 @@ def test_the_documented_thresholds() -> None:
 
 @pytest.mark.parametrize("strategy", ["quadrants", "density"])
 def test_a_search_below_the_cap_is_never_followed(strategy: str) -> None:
-    for search in (Search.of(TILE), Search(TILE, MAX_ZOOM)):
+    for search in (Search.of(TILE), Search(TILE, TILE.z + 1)):
         facts = summarize(search, spots(spread(TILE, SATURATION - 1)))
         assert next_searches(search, facts, "ultra", strategy) == []
         assert verdict(search, facts, "ultra", strategy) == "covered"
@@ -95,44 +96,59 @@ def test_the_blind_split_stops_at_zoom_17() -> None:
 
 
 # --- what an answer proves ---------------------------------------------------------------------------
-def test_the_window_holds_the_area_at_its_own_zoom_and_one_deeper() -> None:
-    for search in (Search.of(TILE), Search(TILE, TILE.z + 1)):
-        west, south, east, north = search.window()
-        tile_west, tile_south, tile_east, tile_north = TILE.bounds
-        assert west < tile_west and east > tile_east and south < tile_south and north > tile_north
-    west, south, east, north = Search(TILE, TILE.z + 2).window()
-    assert south > TILE.bounds[1] and north < TILE.bounds[3]  # two deeper, the area is taller than the window
+def holds_area(search: Search) -> bool:
+    x, y, half_width, half_height = search.window()
+    left, bottom, right, top = mercantile.xy_bounds(search.area.x, search.area.y, search.area.z)
+    return x - half_width <= left and right <= x + half_width and y - half_height <= bottom and top <= y + half_height
+
+
+def test_the_window_holds_the_area_at_its_own_zoom_and_one_deeper_not_two() -> None:
+    assert holds_area(Search.of(TILE)) and holds_area(Search(TILE, TILE.z + 1))
+    assert not holds_area(Search(TILE, TILE.z + 2))
 
 
 def test_a_saturated_answer_that_stays_in_its_window_is_followed_by_each_quadrant_one_zoom_deeper() -> None:
     follow = after(Search.of(TILE), spread(TILE, 120))
     assert [(search.area, search.zoom) for search in follow] == [(child, TILE.z + 2) for child in TILE.children()]
-    deepest = Search(Tile(16, 4201 * 8, 2922 * 8), MAX_ZOOM)
-    assert after(deepest, spread(deepest.area, 120)) == []  # zoom 17: the bound
+    deepest = Search.of(Tile(MAX_ZOOM, 4201 * 16, 2922 * 16))
+    facts = summarize(deepest, spots(spread(deepest.area, 120)))
+    assert (
+        verdict(deepest, facts, "ultra", "density") == "zoom_bound" and after(deepest, spread(deepest.area, 120)) == []
+    )
 
 
 def test_a_saturated_answer_listing_places_far_beyond_its_window_has_exhausted_it() -> None:
     widened = disc(TILE, 5 * TILE.width_km, 120)  # 120 places over 5 tile widths around it (2560 px)
     search = Search(TILE, TILE.z + 1)
     facts = summarize(search, spots(widened))
-    assert facts["farthest_px"] >= WIDENED_PX
+    assert facts["farthest_px"] >= REACH_MARGIN_PX + 362  # its reach holds the tile (512 px, half-diagonal 362)
     assert verdict(search, facts, "ultra", "density") == "widened" and after(search, widened) == []
     assert verdict(search, facts, "ultra", "quadrants") == "split"  # the blind split reads no more
 
 
-def test_a_zoom_17_answer_below_the_cap_covers_its_window_only_and_so_is_never_searched_from_a_bigger_area() -> None:
-    """The failure of the earlier strategy: one zoom-17 probe below the cap ended a zoom-13 tile.
-    Now every search's window holds its area, so an answer below the cap covers the whole area."""
+def test_a_zoom_17_probe_below_the_cap_covers_its_window_not_the_tile_around_it() -> None:
+    """The failure of the earlier strategy: one zoom-17 probe below the cap ended a zoom-13 tile."""
+    probe = Search(TILE, MAX_ZOOM)
+    around = spread(probe.area.children()[0].children()[3].children()[0], 40)  # 40 places in a corner of the window
+    facts = summarize(probe, spots(around))
+    assert verdict(probe, facts, "fast", "density") == "split"
+    assert [search.area for search in after(probe, around, "fast")] == TILE.children()  # its window holds none
+
+
+def test_an_answer_below_the_cap_that_reached_far_beyond_its_window_covers_its_reach() -> None:
+    probe = Search(TILE, MAX_ZOOM)
+    facts = summarize(probe, spots(disc(TILE, 2 * TILE.width_km, 60)))  # Google widened over two tiles around
+    assert verdict(probe, facts, "ultra", "density") == "covered"
+
+
+def test_each_search_sees_its_area_deeper_until_zoom_17() -> None:
     searches = [Search.of(TILE)]
     while searches[-1].zoom < MAX_ZOOM:
         search = searches[-1]
         answer = [(f"{search.key}:{n}", lat, lon) for n, (lat, lon) in enumerate(spread(search.area, 120))]
         searches.append(next_searches(search, summarize(search, answer), "ultra", "density")[0])
     assert [search.zoom for search in searches] == [13, 15, 16, 17]
-    for search in searches:
-        west, south, east, north = search.window()
-        area_west, area_south, area_east, area_north = search.area.bounds
-        assert west <= area_west and east >= area_east and south <= area_south and north >= area_north
+    assert all(holds_area(search) for search in searches)
 
 
 # --- determinism under concurrency ------------------------------------------------------------------

@@ -211,13 +211,19 @@ def _search(unit: Unit) -> Search:
 
 def _search_of(data: Mapping[str, Any]) -> Search:
     """A unit's search: its tile (the area it answers for), at its ``zoom`` (the tile's own for a
-    grid tile), knowing the places its ancestors listed (``seen``)."""
+    grid tile), knowing the places its ancestors listed (``seen``) and what they proved (``claims``)."""
     tile = Tile.parse(data["tile"])
-    return Search(tile, int(data.get("zoom", tile.z)), frozenset(data.get("seen", ())))
+    claims = tuple((float(x), float(y), float(a), float(b)) for x, y, a, b in data.get("claims", ()))
+    return Search(tile, int(data.get("zoom", tile.z)), frozenset(data.get("seen", ())), claims)
 
 
 def _search_data(search: Search) -> dict[str, Any]:
-    return {"tile": search.area.key, "zoom": search.zoom, "seen": sorted(search.seen)}
+    return {
+        "tile": search.area.key,
+        "zoom": search.zoom,
+        "seen": sorted(search.seen),
+        "claims": [list(claim) for claim in search.claims],
+    }
 
 
 def _key(query_index: int, search: Search) -> str:
