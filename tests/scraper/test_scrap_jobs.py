@@ -50,6 +50,10 @@ def test_a_scrap_of_lyon_2e_and_the_rhone_runs_to_done_and_charges_its_estimate(
     assert done["processed_points"] == done["grid_points_count"] >= estimate["grid_points"]
     stats = done["query_stats"]["plombier"]
     assert stats["tiles"] == done["processed_points"] and stats["results"] == len(rows)
+    # what Google did, per query: every search below the cap covered its window, the others saturated
+    assert stats["covered"] + stats["saturated"] == stats["tiles"] and stats["saturated"] > 0
+    assert stats["saturated"] == stats["widened"] + stats["split"] + stats["below_threshold"] + stats["zoom_bound"]
+    assert stats["tiles"] <= estimate["grid_points"] + 4 * stats["split"]  # only a split adds searches
     assert done["breakdown"] == {
         "by_query": {"plombier": len(rows)},
         "by_zone": {"Lyon 2e": len(lyon_2e), "69": len(rows) - len(lyon_2e)},

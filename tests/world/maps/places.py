@@ -15,6 +15,11 @@ Every place has a reviews count (heavy-tailed: a Pareto law scaled by the catego
 it (see ``search.py``). The rates are calibrated so that the modes' spread on the simulator has
 the shape of the campaign's measurements (``docs/benchmarks/scrape-modes.md``).
 
+The ``hotspots`` layout (the ``clustered`` world model) puts most of a category's places in hot
+spots — shopping streets of a few hundred metres and malls of ~100 m holding
+:data:`HOTSPOT_PLACES` places each — over a sparse background (:data:`BACKGROUND_SHARE` of the
+census density); the ``census`` layout is the one above.
+
 Any other query is a generic category of moderate density. Places are generated lazily, cell by
 cell (0.01°), from a random generator seeded by ``(seed, category, cell)``: the same seed gives
 the same world, whatever order it is explored in.
@@ -51,6 +56,12 @@ CLUSTER_SIGMA = 1.35
 """Spread of the clustered categories' lumpy field (a log-normal factor of mean 1 per cell)."""
 PROMINENCE_JITTER = 0.04
 """Google's ranking is not the reviews count alone: a little per-place noise."""
+LAYOUTS = ("census", "hotspots")
+HOTSPOT_PLACES = (40, 80)
+BACKGROUND_SHARE = 0.3
+"""``hotspots`` layout: the share of the census density left outside the hot spots."""
+MALL_KM, STREET_KM = 0.05, 0.3
+"""A mall's spread (standard deviation) and a shopping street's length."""
 
 
 @dataclass(frozen=True)
@@ -197,8 +208,11 @@ class Geography:
 
 
 class PlaceWorld:
-    def __init__(self, seed: int = 7, geography: Geography | None = None) -> None:
+    def __init__(self, seed: int = 7, geography: Geography | None = None, layout: str = "census") -> None:
+        if layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {layout!r}: {', '.join(LAYOUTS)}")
         self.seed = seed
+        self.layout = layout
         self.geography = geography or shared_geography()
         self._cells: dict[tuple[str, int, int], tuple[Place, ...]] = {}
         self._lock = threading.Lock()
@@ -261,8 +275,14 @@ class PlaceWorld:
         expected = (_business_density(density) * category.per_10k_inhabitants / 10_000 + category.rural_per_km2) * area
         expected *= self._shape_factor(category, i, j, density)
         rng = random.Random(_digest(self.seed, category.slug, i, j))
-        count = _poisson(rng, expected)
-        return tuple(self._place(category, rng, i, j, n, city, postal_code, departement) for n in range(count))
+        # census: each place draws its own spot in turn, as it always did (the same world per seed)
+        hot_spots = _hot_spots(rng, i, j, expected) if self.layout == "hotspots" else None
+        spots: list[tuple[float, float] | None] = (
+            [None] * _poisson(rng, expected) if hot_spots is None else [*hot_spots]
+        )
+        return tuple(
+            self._place(category, rng, i, j, n, city, postal_code, departement, spot) for n, spot in enumerate(spots)
+        )
 
     def _shape_factor(self, category: Category, i: int, j: int, density: float) -> float:
         if category.shape == "clustered":  # a lumpy field: a few pockets hold most of them
@@ -282,9 +302,9 @@ class PlaceWorld:
         city: str,
         postal_code: str,
         departement: str,
+        spot: tuple[float, float] | None,
     ) -> Place:
-        lat = (i + rng.random()) * CELL
-        lon = (j + rng.random()) * CELL
+        lat, lon = spot or ((i + rng.random()) * CELL, (j + rng.random()) * CELL)
         here = self.geography.at(lat, lon)  # the address of the exact spot, not of the cell
         if here is not None:
             _, city, postal_code, departement = here
@@ -331,6 +351,39 @@ def _rows(name: str) -> Iterator[dict[str, str]]:
 
 def _digest(*parts: object) -> int:
     return int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=16).digest(), "big")
+
+
+def _hot_spots(rng: random.Random, i: int, j: int, expected: float) -> list[tuple[float, float]]:
+    """The ``hotspots`` layout's places of a cell: a sparse background and a few hot spots."""
+    spots = [
+        ((i + rng.random()) * CELL, (j + rng.random()) * CELL)
+        for _ in range(_poisson(rng, expected * BACKGROUND_SHARE))
+    ]
+    for _ in range(_poisson(rng, expected * (1 - BACKGROUND_SHARE) / (sum(HOTSPOT_PLACES) / 2))):
+        spots += _hot_spot(rng, i, j)
+    return spots
+
+
+def _hot_spot(rng: random.Random, i: int, j: int) -> list[tuple[float, float]]:
+    """A mall (places around a point) or a shopping street (places along a segment), in the cell."""
+    lat0, lon0 = (i + rng.uniform(0.2, 0.8)) * CELL, (j + rng.uniform(0.2, 0.8)) * CELL
+    km_lon = KM_PER_DEGREE * math.cos(math.radians(lat0))
+    angle = rng.uniform(0, math.pi)
+    mall = rng.random() < 0.5
+    spots = []
+    for _ in range(rng.randint(*HOTSPOT_PLACES)):
+        if mall:
+            dy, dx = rng.gauss(0, MALL_KM), rng.gauss(0, MALL_KM)
+        else:
+            along, across = rng.uniform(-STREET_KM / 2, STREET_KM / 2), rng.gauss(0, 0.015)
+            dy, dx = (
+                along * math.sin(angle) + across * math.cos(angle),
+                along * math.cos(angle) - across * math.sin(angle),
+            )
+        lat = min(max(lat0 + dy / KM_PER_DEGREE, i * CELL), (i + 1) * CELL - 1e-9)  # its cell generates it
+        lon = min(max(lon0 + dx / km_lon, j * CELL), (j + 1) * CELL - 1e-9)
+        spots.append((lat, lon))
+    return spots
 
 
 def _business_density(inhabitants_per_km2: float) -> float:

@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from tests.world.maps import evolution, pages, payloads
 from tests.world.maps.places import Place, PlaceWorld, category_for
-from tests.world.maps.search import PAGE_SIZE, Viewport, search
+from tests.world.maps.search import LAYOUTS, MODELS, PAGE_SIZE, Viewport, answer
 
 CONSENT_COOKIE = "SOCS"
 UNAVAILABLE_WORD = "panne"
@@ -40,10 +40,14 @@ _PB_FIELD = re.compile(r"!(\d+)([a-z])([^!]*)")
 
 
 class MapsSimulator:
-    """The state shared by every request: the world, a cache of answers, request counters."""
+    """The state shared by every request: the world, a cache of answers, request counters.
+    ``model`` is how Google answers (one of ``search.MODELS``), which also sets where places are."""
 
-    def __init__(self, seed: int = 7, latency: float = 0.0, timeline: bool = False) -> None:
-        self.world = PlaceWorld(seed)
+    def __init__(self, seed: int = 7, latency: float = 0.0, model: str = "widening", timeline: bool = False) -> None:
+        if model not in MODELS:
+            raise ValueError(f"unknown world model {model!r}: {', '.join(MODELS)}")
+        self.model = model
+        self.world = PlaceWorld(seed, layout=LAYOUTS[model])
         self.timeline = timeline
         self.latency = latency
         self.requests: Counter[str] = Counter()
@@ -67,7 +71,7 @@ class MapsSimulator:
             if key in self._answers:
                 self._answers.move_to_end(key)
                 return self._answers[key]
-        found = search(self.world, category_for(query), Viewport(lat, lon, zoom))
+        found = answer(self.world, category_for(query), Viewport(lat, lon, zoom), self.model)
         if self.timeline:
             found = evolution.listed(found, self.week)
         with self._lock:
@@ -204,8 +208,10 @@ def make_handler(simulator: MapsSimulator) -> type[BaseHTTPRequestHandler]:
 class MapsServer:
     """The simulator as a world server: it tells the platform ``OUTSEND_MAPS_BASE_URL``."""
 
-    def __init__(self, seed: int = 7, port: int = 0, latency: float = 0.0, timeline: bool = False) -> None:
-        self.simulator = MapsSimulator(seed, latency, timeline)
+    def __init__(
+        self, seed: int = 7, port: int = 0, latency: float = 0.0, model: str = "widening", timeline: bool = False
+    ) -> None:
+        self.simulator = MapsSimulator(seed, latency, model, timeline)
         self._server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self.simulator))
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]

@@ -3,9 +3,9 @@
 Needs: nothing (a source). Produces: the place columns (ruling 10), ``aggregator_flag``,
 ``query``, ``zone``, then the requested ``extra_columns`` (``gps``, ``departement``,
 ``region``) and, with ``include_reviews``, ``derniers_avis``. A unit is one (query, search): a
-grid tile, a subdivided one, or a zoom-17 probe of an area (``data["area"]``, see
-``subdivision.py``); rows are deduplicated by their Google Maps link; places outside every
-requested zone are left out. See ``docs/modules/scrap.md``.
+grid tile, or a part of one searched deeper (``data["zoom"]``, see ``subdivision.py``); rows
+are deduplicated by their Google Maps link; places outside every requested zone are left out.
+See ``docs/modules/scrap.md``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from outsend_scraper.geo.zones import ZoneResolver
 from outsend_scraper.maps.browser import MapsBrowser, MapsUnavailableError
 from outsend_scraper.maps.payload import Place
 from outsend_scraper.reviews_text import latest_reviews_summary
-from outsend_scraper.subdivision import Search, next_searches, summarize
+from outsend_scraper.subdivision import VERDICTS, Search, next_searches, short_id, summarize, verdict
 
 EXTRA_COLUMNS = ("gps", "departement", "region")
 REVIEWS_COLUMN = "derniers_avis"
@@ -65,7 +65,7 @@ class ScrapModule(SourceModule):
         if plan.notice and plan.notice not in context.notices:
             context.note(plan.notice)
         return [
-            Unit(_key(index, tile), {"query": query, "tile": tile.key, "zone": zone})
+            Unit(_key(index, Search.of(tile)), {"query": query, "tile": tile.key, "zone": zone})
             for index, query in enumerate(plan.queries)
             for tile, zone in plan.grid.tiles.items()
         ]
@@ -77,13 +77,12 @@ class ScrapModule(SourceModule):
     async def explore(self, unit: Unit, context: JobContext, known: Set[str]) -> UnitResult:
         job = self._jobs[context.job_id]
         search = _search(unit)
-        tile = search.tile
         query = unit.data["query"]
         browser = context.resource("browser", MapsBrowser)
-        lat, lon = tile.centre
+        lat, lon = search.centre
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                page = await browser.search(query, lat, lon, tile.z)
+                page = await browser.search(query, lat, lon, search.zoom)
                 break
             except MapsUnavailableError as error:
                 if attempt == ATTEMPTS:
@@ -97,18 +96,22 @@ class ScrapModule(SourceModule):
                 rows.append(self._row(place, query, zone, context))
         if context.options.get("include_reviews"):
             await self._add_reviews(rows, known, browser)
-        facts = summarize(search, [(place.lat, place.lon) for place in located])  # type: ignore[misc]
+        spots = [(short_id(place.link), place.lat, place.lon) for place in located]
+        facts = summarize(search, spots)  # type: ignore[arg-type]
         facts.update(query=query, zone=unit.data["zone"], ended=page.ended)
         return UnitResult(rows=rows, attempts=attempt, facts=facts)
 
     def follow_ups(self, unit: Unit, result: UnitResult, new_rows: int, context: JobContext) -> list[Unit]:
+        """From the unit's own answer and its ancestors' (``seen``), never from ``new_rows``: that
+        count depends on which concurrent unit finished first. A unit key is one search: two
+        parents never plan the same one (the areas form a tree)."""
         job = self._jobs[context.job_id]
         mode = str(context.options.get("mode") or "fast")
         strategy = str(context.options.get("subdivision") or "density")
         index = job.queries.index(unit.data["query"])
         return [
-            Unit(_key(index, search.tile), {**unit.data, "tile": search.tile.key, "area": search.area.key}, unit.key)
-            for search in next_searches(_search(unit), result.facts, new_rows, mode, strategy)
+            Unit(_key(index, search), {**unit.data, **_search_data(search)}, unit.key)
+            for search in next_searches(_search(unit), result.facts, mode, strategy)
             if job.membership.covers(search.area)
         ]
 
@@ -126,6 +129,9 @@ class ScrapModule(SourceModule):
     ) -> dict[str, Any]:
         tiles: Counter[str] = Counter()
         with_results: Counter[str] = Counter()
+        verdicts: dict[str, Counter[str]] = defaultdict(Counter)
+        mode = str(context.options.get("mode") or "fast")
+        strategy = str(context.options.get("subdivision") or "density")
         flagged = attempts = 0
         for outcome in outcomes:
             query = str(outcome.data.get("query", ""))
@@ -133,6 +139,8 @@ class ScrapModule(SourceModule):
             with_results[query] += outcome.found > 0
             flagged += outcome.flagged
             attempts += outcome.attempts
+            if "returned" in outcome.facts:  # a flagged search has no answer to read
+                verdicts[query][verdict(_search_of(outcome.data), outcome.facts, mode, strategy)] += 1
         by_query = tallies.get("query", Counter())
         job = self._jobs.get(context.job_id)
         queries = job.queries if job else list(tiles)
@@ -142,6 +150,8 @@ class ScrapModule(SourceModule):
                 "tiles": tiles[query],
                 "with_results": with_results[query],
                 "results": by_query[query],
+                "saturated": sum(verdicts[query].values()) - verdicts[query]["covered"],
+                **{name: verdicts[query][name] for name in VERDICTS},
             }
         return {
             "query_stats": dict(query_stats),
@@ -198,10 +208,25 @@ class ScrapModule(SourceModule):
 
 
 def _search(unit: Unit) -> Search:
-    """A unit's search: its tile, answering for its ``area`` (a probe's) or for the tile itself."""
-    tile = Tile.parse(unit.data["tile"])
-    return Search(tile, Tile.parse(unit.data["area"])) if "area" in unit.data else Search.of(tile)
+    return _search_of(unit.data)
 
 
-def _key(query_index: int, tile: Tile) -> str:
-    return f"{query_index}:{tile.key}"
+def _search_of(data: Mapping[str, Any]) -> Search:
+    """A unit's search: its tile (the area it answers for), at its ``zoom`` (the tile's own for a
+    grid tile), knowing the places its ancestors listed (``seen``) and what they proved (``claims``)."""
+    tile = Tile.parse(data["tile"])
+    claims = tuple((float(x), float(y), float(a), float(b)) for x, y, a, b in data.get("claims", ()))
+    return Search(tile, int(data.get("zoom", tile.z)), frozenset(data.get("seen", ())), claims)
+
+
+def _search_data(search: Search) -> dict[str, Any]:
+    return {
+        "tile": search.area.key,
+        "zoom": search.zoom,
+        "seen": sorted(search.seen),
+        "claims": [list(claim) for claim in search.claims],
+    }
+
+
+def _key(query_index: int, search: Search) -> str:
+    return f"{query_index}:{search.key}"
