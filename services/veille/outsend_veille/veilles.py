@@ -17,6 +17,7 @@ from outsend_contracts import errors, registry
 from outsend_contracts.clock import parse_iso
 from outsend_contracts.jobs import events as job_events
 from outsend_contracts.jobs.state import JobStatus
+from outsend_contracts.pipelines.schema import NODE_MODULES
 from outsend_contracts.veille import commands as cmd
 from outsend_contracts.veille import events as ev
 from outsend_contracts.veille.public import VeillePublic
@@ -86,7 +87,7 @@ class Veilles:
             raise errors.DomainError(400, errors.VEILLE_SOURCE_NOT_FOUND.format(source=command.source_pipeline_id))
         if pipeline.status != "done":
             raise errors.DomainError(400, errors.VEILLE_SOURCE_PIPELINE_NOT_DONE)
-        if any(node.type == "import" and node.config.get("source") == "paste" for node in pipeline.definition.nodes):
+        if any(_pasted(node.type, node.config) for node in pipeline.definition.nodes):
             raise errors.DomainError(400, errors.VEILLE_PIPELINE_PASTED)
         return ev.VeilleTemplate(
             pipeline_name=pipeline.name, pipeline_definition=msgspec.to_builtins(pipeline.definition)
@@ -243,6 +244,12 @@ class Veilles:
 
     async def erase_user(self, user_id: int) -> None:
         await self._repository.remove_for_user(user_id)
+
+
+def _pasted(node_type: str, config: dict[str, Any]) -> bool:
+    """A node whose input was pasted with the pipeline (kept aside, not replayable)."""
+    choice = NODE_MODULES[node_type].source_choice
+    return choice is not None and choice.chosen(config).inline
 
 
 def _rescheduled(state: VeilleState, frequency_days: int | None, now: datetime) -> datetime:

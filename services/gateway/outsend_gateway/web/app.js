@@ -162,7 +162,7 @@ async function newJobPage() {
   render(h("div", { class: "card" }, h("h1", {}, "Nouveau job"), banner,
     form([h("label", {}, "Module"), select, options], "Lancer", async (values) => {
       const module = launchable.find((m) => m.slug === values.module);
-      const job = await api("POST", module.slug === "scrap" ? "/api/jobs" : module.api_endpoint, jobBody(values));
+      const job = await api("POST", module.api_endpoint, jobBody(values));
       go(`#/jobs/${job.id}`);
     })));
 }
