@@ -8,7 +8,7 @@ PACKAGES := $(patsubst %/pyproject.toml,%,$(wildcard libs/*/pyproject.toml servi
 SOURCES := $(wildcard $(addsuffix /outsend_*,$(PACKAGES)))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps bench-deps check lint typecheck bench bench-api bench-scrape bench-accounts bench-quality bench-enrich clean
+.PHONY: run test install system-deps bench-deps check lint typecheck bench bench-api bench-scrape bench-accounts bench-quality bench-enrich bench-veille clean
 
 ## make run: install what is missing, start NATS + Postgres + every service, print the URL
 run: install
@@ -65,6 +65,10 @@ bench-scrape: install
 ## make bench-accounts: API key vs cookie, rate-limit windows, GDPR export → bench/results/accounts.json
 bench-accounts: install
 	$(BIN)/python -m bench.accounts
+
+## make bench-veille: CPU and memory of a 10,000-row veille diff → bench/results/veille.json
+bench-veille: install
+	$(BIN)/python -m bench.veille
 
 ## bench-quality: precision and recall of the website modules on the test world
 bench-quality: install

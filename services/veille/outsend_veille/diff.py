@@ -53,9 +53,11 @@ def row_key(row: Row) -> str | None:
 
 
 def _normalised(value: str | None) -> str:
-    decomposed = unicodedata.normalize("NFKD", value or "")
-    ascii_only = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_only.lower()).split())
+    text = value or ""
+    if not text.isascii():  # accents off: "Éclair" and "Eclair" are one name
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
 
 
 def _with_scheme(url: str) -> str:
@@ -158,7 +160,7 @@ def compare(previous: Snapshot, current: Iterable[Row]) -> Iterator[Change]:
         before, after = {}, {}
         for name, old in zip(previous.fields, before_values, strict=True):
             new = row.get(name) or ""
-            if name in row and _comparable(name, old) != _comparable(name, new):
+            if name in row and new != old and _comparable(name, old) != _comparable(name, new):
                 before[name], after[name] = old, new
         yield Change(key, Bucket.MODIFIED if after else Bucket.UNCHANGED, row, before, after)
     for key, preview in previous.previews.items():
