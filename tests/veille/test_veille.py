@@ -30,7 +30,8 @@ def wait_runs(api: Api, veille_id: int, count: int, timeout: float = 240) -> lis
     """The veille's runs once ``count`` of them have ended."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        runs = api.http.get(f"/api/veille/{veille_id}/runs").json()["items"]
+        response = api.http.get(f"/api/veille/{veille_id}/runs")  # 503 while the service restarts
+        runs = response.json()["items"] if response.status_code == 200 else []
         if sum(run["job_status"] != "running" for run in runs) >= count:
             return list(runs)
         time.sleep(0.3)
