@@ -44,7 +44,9 @@ def test_signup_verify_import_filter_download_in_the_browser(platform: LocalPlat
         page.goto("/#/new")
         page.select_option("select[name=module]", "filter")
         page.select_option("select[name=source_job_id]", import_id)
-        page.fill("#options", '{"rating_min": 4, "require_site": true}')
+        # the filter's form is generated from its declared options
+        page.fill("#rating_min", "4")
+        page.select_option("#require_site", "true")
         page.click("button[type=submit]")
         page.get_by_role("link", name="Télécharger CSV").wait_for()
         expect(page.locator(".log")).to_contain_text("2 ligne(s) gardée(s) sur 3")
@@ -53,3 +55,11 @@ def test_signup_verify_import_filter_download_in_the_browser(platform: LocalPlat
             page.get_by_role("link", name="Télécharger CSV").click()
         content = download.value.path().read_text(encoding="utf-8-sig")
         assert content.splitlines() == ["nom;site_web;note", "Cabinet A;https://a.fr;4,5", "Cabinet C;https://c.fr;4.9"]
+
+        # A scrap's form is its declared options: queries and zones one per line, the mode chosen.
+        page.goto("/#/new")
+        page.select_option("select[name=module]", "scrap")
+        expect(page.locator("textarea#queries")).to_be_visible()
+        expect(page.locator("textarea#zones")).to_be_visible()
+        expect(page.locator("select#mode option")).to_have_text(["fast", "advanced", "ultra"])
+        expect(page.locator("select#mode")).to_have_value("fast")

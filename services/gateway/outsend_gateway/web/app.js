@@ -150,45 +150,73 @@ async function newJobPage() {
   const launchable = registry.modules.filter((m) => m.api_endpoint && !m.alpha_unavailable && registry.active.includes(m.slug));
   // Listed but not launchable: frozen during the alpha, or no worker serves them right now.
   const unavailable = registry.modules.filter((m) => m.api_endpoint && m.alpha_unavailable);
+  // Each module's options, as declared in the registry (the pipeline schema carries them).
+  const schemas = Object.fromEntries(Object.values((await api("GET", "/api/pipelines/schema")).nodes).map((n) => [n.module, n.config_schema]));
   const done = (await api("GET", "/api/jobs?limit=100")).filter((job) => job.status === "done");
   const select = h("select", { name: "module" }, launchable.map((m) => h("option", { value: m.slug }, `${m.label.fr} (${m.slug})`)),
     unavailable.map((m) => h("option", { value: m.slug, disabled: true }, `${m.label.fr} (${m.slug}) — indisponible pour le moment`)));
+  const moduleOf = (slug) => launchable.find((m) => m.slug === slug);
   const options = h("div");
-  const showOptions = () => options.replaceChildren(...moduleFields(select.value, done));
+  const showOptions = () => options.replaceChildren(...moduleFields(moduleOf(select.value), schemas[select.value], done));
   select.addEventListener("change", showOptions);
   showOptions();
   const banner = unavailable.length === 0 ? "" : h("p", { class: "notice" },
     `Indisponibles pour le moment (en maintenance ou sans worker actif) : ${unavailable.map((m) => m.label.fr).join(", ")}.`);
   render(h("div", { class: "card" }, h("h1", {}, "Nouveau job"), banner,
     form([h("label", {}, "Module"), select, options], "Lancer", async (values) => {
-      const module = launchable.find((m) => m.slug === values.module);
-      const job = await api("POST", module.api_endpoint, jobBody(values));
+      const job = await api("POST", moduleOf(values.module).api_endpoint, jobBody(values, schemas[values.module]));
       go(`#/jobs/${job.id}`);
     })));
 }
 
-function moduleFields(slug, doneJobs) {
-  const source = [h("label", {}, "Lignes d'entrée : un job terminé"),
-    h("select", { name: "source_job_id" }, h("option", { value: "" }, "— ou colle des lignes JSON ci-dessous —"),
-      doneJobs.map((job) => h("option", { value: job.id }, `${job.id} · ${job.job_type} · ${job.results_count} lignes`))),
-    ...field("Lignes JSON (liste d'objets)", "items", "textarea", { placeholder: '[{"nom": "Cabinet Dupont", "site_web": "https://…"}]' })];
-  const optionsField = field("Options (JSON, au même niveau que items)", "options", "textarea", { placeholder: '{"rating_min": 4, "require_site": true}' });
-  if (slug === "import") {
-    return [h("label", {}, "Source"), h("select", { name: "source" }, ["paste", "url", "from_job"].map((s) => h("option", { value: s }, s))),
-      ...field("CSV collé (séparateur , ; ou tabulation, avec ou sans en-tête)", "text", "textarea"),
-      ...field("ou URL d'un tableur public", "url", "url"),
-      h("label", {}, "ou job à reprendre"), h("select", { name: "from_job_id" }, h("option", { value: "" }, "—"),
-        doneJobs.map((job) => h("option", { value: job.id }, `${job.id} · ${job.job_type}`)))];
+// The form of a module, generated from what it declares: its input rows when it reads some
+// (``needs``), then one field per option of its ``config_schema``.
+function moduleFields(module, schema, doneJobs) {
+  const fields = [];
+  if (module?.needs) {
+    fields.push(h("label", { for: "source_job_id" }, "Lignes d'entrée : un job terminé"),
+      jobSelect("source_job_id", doneJobs, "— ou colle des lignes JSON ci-dessous —"),
+      ...field("Lignes JSON (liste d'objets)", "items", "textarea", { placeholder: '[{"nom": "Cabinet Dupont", "site_web": "https://…"}]' }));
   }
-  if (slug === "scrap") {
-    return [...field("Recherches (une par ligne)", "queries", "textarea"), ...field("Zones (une par ligne)", "zones", "textarea"), ...optionsField];
-  }
-  return [...source, ...optionsField];
+  if (!schema) return [...fields, ...field("Options (JSON, au même niveau que items)", "options", "textarea")];
+  for (const [name, spec] of Object.entries(schema)) fields.push(...optionField(name, spec, doneJobs));
+  return fields;
 }
 
-function jobBody(values) {
+function optionField(name, spec, doneJobs) {
+  const label = spec.label || name;
+  const choices = (values, chosen) => values.map(([value, text]) => h("option", { value, selected: value === chosen }, text));
+  if (spec.type === "enum") {
+    const values = spec.enum.map((value) => [value, value]);
+    return [h("label", { for: name }, label), h("select", { id: name, name }, choices(spec.default == null ? [["", "—"], ...values] : values, spec.default))];
+  }
+  if (spec.type === "bool") {
+    return [h("label", { for: name }, label), h("select", { id: name, name }, choices([["", "(par défaut)"], ["true", "oui"], ["false", "non"]], ""))];
+  }
+  if (spec.type === "int" || spec.type === "float") return field(label, name, "number", { step: spec.type === "int" ? "1" : "any" });
+  if (spec.type === "string[]") return field(`${label} (une valeur par ligne)`, name, "textarea");
+  if (spec.type === "object") return field(`${label} (JSON)`, name, "textarea");
+  if (name.endsWith("_job_id")) return [h("label", { for: name }, label), jobSelect(name, doneJobs, "—")];
+  return field(label, name, (spec.max_length ?? 0) > 2048 ? "textarea" : "text");
+}
+
+function jobSelect(name, doneJobs, empty) {
+  return h("select", { id: name, name }, h("option", { value: "" }, empty),
+    doneJobs.map((job) => h("option", { value: job.id }, `${job.id} · ${job.job_type} · ${job.results_count} lignes`)));
+}
+
+// The request body from the form: each option typed as its schema declares, empty ones left out.
+function jobBody(values, schema) {
   const body = values.options ? JSON.parse(values.options) : {};
-  for (const key of ["source", "text", "url", "from_job_id", "queries", "zones", "source_job_id"]) if (values[key]) body[key] = values[key];
+  const read = {
+    "string[]": (text) => text.split("\n").map((line) => line.trim()).filter(Boolean),
+    int: (text) => parseInt(text, 10), float: (text) => parseFloat(text),
+    bool: (text) => text === "true", object: (text) => JSON.parse(text),
+  };
+  for (const [name, spec] of Object.entries(schema ?? {})) {
+    if (values[name]) body[name] = (read[spec.type] ?? ((text) => text))(values[name]);
+  }
+  if (values.source_job_id) body.source_job_id = values.source_job_id;
   if (values.items) body.items = JSON.parse(values.items);
   return body;
 }
