@@ -15,8 +15,14 @@ from tests.support.platform import running_platform
 from tests.world import World
 
 DECLARED_ACTIVE = {spec.slug for spec in REGISTRY.values() if spec.stage is Stage.ACTIVE}
+NOT_BUILT_YET = {
+    "ads_intelligence", "brand_assets", "dead_check", "delivery_check", "legal_data", "pagespeed",
+    "pricing", "techstack", "verify_emails", "viewport_test",
+}  # fmt: skip
+"""Declared active in the registry, with no module file yet: listed, refused with 503. A module
+built and forgotten in its worker's ``MODULES`` would be missing from the served set and fail
+the exact comparison below."""
 UNSERVED = {"techstack", "verify_emails"}
-"""Declared active in the registry, but no worker service runs them."""
 ENRICHERS = {"emails", "filter", "import", "legal_mentions"}
 """Some of the modules the enrichers service runs."""
 SCRAPER = {"scrap", "reviews"}
@@ -32,6 +38,7 @@ def registry(api: Api) -> dict[str, Any]:
 def test_the_registry_lists_active_exactly_the_modules_a_running_worker_serves(platform: LocalPlatform) -> None:
     served = announced_modules(platform)
     assert served >= SCRAPER | ENRICHERS and not served & UNSERVED
+    assert DECLARED_ACTIVE - served == NOT_BUILT_YET
     document = registry(Api(platform))
     assert set(document["active"]) == served & DECLARED_ACTIVE
     assert set(document["alpha_unavailable"]) == (DECLARED_ACTIVE - served) | {"finance"}
