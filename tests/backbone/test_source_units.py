@@ -12,6 +12,7 @@ from typing import Any
 from outsend_contracts.clock import new_job_id
 from outsend_deploy.local import LocalPlatform
 from outsend_platform import db
+from outsend_runner import MIGRATIONS as RUNNER_MIGRATIONS
 from outsend_runner.module import Unit
 from outsend_runner.units import UnitCheckpoints
 
@@ -25,9 +26,8 @@ def _record(new: list[str]) -> tuple[dict[str, Any], list[Unit]]:
 async def test_tiles_finding_the_same_places_in_opposite_orders_are_all_recorded(platform: LocalPlatform) -> None:
     pool = await db.create_pool(platform.connection_env()["OUTSEND_DATABASE_URL"], "source_units_test", max_size=4)
     try:
-        await db.ensure_schema(pool, "source_units_test")
+        await db.migrate(pool, "source_units_test", RUNNER_MIGRATIONS)
         units = UnitCheckpoints(pool)
-        await units.setup()
         job_id = new_job_id()
         tiles = [Unit("tile-a", {"tile": "a"}), Unit("tile-b", {"tile": "b"})]
         await units.add(job_id, tiles)
