@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -95,14 +94,3 @@ class VeilleState:
             run_count=self.run_count,
             created_at=iso(self.created_at) or "",
         )
-
-
-def fold(events: Iterable[tuple[int, ev.AnyVeilleEvent]]) -> VeilleState | None:
-    state: VeilleState | None = None
-    for seq, event in events:
-        if state is None:
-            if isinstance(event, ev.VeilleCreated):
-                state = VeilleState.created(event, seq)
-            continue
-        state.apply(event, seq)
-    return state
